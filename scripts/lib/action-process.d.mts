@@ -1,0 +1,34 @@
+export const ROOT: string
+export const BUNDLE: string
+export function node24(): string
+export function parseFileCommands(text: string): Record<string, string>
+export interface WorkflowCommand {
+  command: string
+  props: Record<string, string>
+  message: string
+}
+export function parseWorkflowCommands(stdout: string): WorkflowCommand[]
+export interface RunActionOptions {
+  inputs?: Record<string, string>
+  env?: Record<string, string | undefined>
+  event?: unknown
+  files?: Record<string, string>
+  runtime?: 'node20' | 'node24'
+  timeoutMs?: number
+  bundle?: string
+  keep?: boolean
+}
+export interface ActionRun {
+  exitCode: number | null
+  timedOut: boolean
+  wallMs: number
+  stdout: string
+  stderr: string
+  commands: WorkflowCommand[]
+  outputs: Record<string, string>
+  summary: string
+  state: string
+  envFile: string
+  dir: string
+}
+export function runAction(opts?: RunActionOptions): Promise<ActionRun>

@@ -1,0 +1,162 @@
+// Runs the built action (dist/index.js) as the runner would: a child process with INPUT_* and
+// GITHUB_* variables, real GITHUB_OUTPUT / GITHUB_STEP_SUMMARY / GITHUB_STATE / GITHUB_ENV files,
+// and stdout parsed for workflow commands (::error file=…::, ::add-mask::, …).
+// Shared by the jest end-to-end tests and the scenario runner.
+
+import { execFileSync, spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
+export const BUNDLE = join(ROOT, 'dist', 'index.js')
+
+let node24Path
+/** Path of a Node 24 binary from the npm package node@24 (fetched once by npx, then cached). */
+export function node24() {
+  if (node24Path) return node24Path
+  try {
+    node24Path = execFileSync('npx', ['-y', 'node@24', '-e', 'process.stdout.write(process.execPath)'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 300_000,
+    }).trim()
+  } catch (e) {
+    throw new Error(
+      `Node 24 is needed to test the bundle as the runner runs it (runs.using: node24), but ` +
+        `\`npx -y node@24\` failed: ${e.message.split('\n')[0]}. Run \`bash scripts/setup.sh\` first.`,
+    )
+  }
+  return node24Path
+}
+
+/** Parses a GITHUB_OUTPUT-style file (name=value lines and name<<DELIM heredocs). */
+export function parseFileCommands(text) {
+  const out = {}
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]
+    if (!line) continue
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(line)
+    if (heredoc) {
+      const [, name, delim] = heredoc
+      const value = []
+      for (i++; i < lines.length && lines[i] !== delim; i++) value.push(lines[i])
+      out[name] = value.join('\n')
+      continue
+    }
+    const eq = line.indexOf('=')
+    if (eq > 0) out[line.slice(0, eq)] = line.slice(eq + 1)
+  }
+  return out
+}
+
+function unescapeData(s) {
+  return s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
+}
+function unescapeProp(s) {
+  return unescapeData(s).replace(/%3A/g, ':').replace(/%2C/g, ',')
+}
+
+/** Workflow commands printed on stdout: `::name k=v,k=v::message`. */
+export function parseWorkflowCommands(stdout) {
+  const commands = []
+  for (const line of stdout.split('\n')) {
+    const m = /^::([a-z-]+)(?: ([^:]*))?::(.*)$/.exec(line)
+    if (!m) continue
+    const props = {}
+    if (m[2]) {
+      for (const kv of m[2].split(',')) {
+        const eq = kv.indexOf('=')
+        if (eq > 0) props[kv.slice(0, eq)] = unescapeProp(kv.slice(eq + 1))
+      }
+    }
+    commands.push({ command: m[1], props, message: unescapeData(m[3]) })
+  }
+  return commands
+}
+
+/**
+ * @param {object} opts
+ * @param {Record<string,string>} [opts.inputs]  action inputs by their kebab-case names
+ * @param {Record<string,string>} [opts.env]     GITHUB_* and other variables
+ * @param {object} [opts.event]                  event payload (written to GITHUB_EVENT_PATH)
+ * @param {Record<string,string>} [opts.files]   files in GITHUB_WORKSPACE
+ * @param {'node20'|'node24'} [opts.runtime]
+ * @param {number} [opts.timeoutMs]
+ * @param {string} [opts.bundle]
+ */
+export async function runAction(opts = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'ghcr-preflight-run-'))
+  const workspace = join(dir, 'workspace')
+  mkdirSync(workspace)
+  for (const [path, text] of Object.entries(opts.files ?? {})) {
+    const abs = join(workspace, path)
+    mkdirSync(dirname(abs), { recursive: true })
+    writeFileSync(abs, text)
+  }
+  const files = {
+    GITHUB_OUTPUT: join(dir, 'output'),
+    GITHUB_STEP_SUMMARY: join(dir, 'summary'),
+    GITHUB_STATE: join(dir, 'state'),
+    GITHUB_ENV: join(dir, 'env'),
+    GITHUB_PATH: join(dir, 'path'),
+  }
+  for (const f of Object.values(files)) writeFileSync(f, '')
+  const eventPath = join(dir, 'event.json')
+  writeFileSync(eventPath, JSON.stringify(opts.event ?? {}))
+
+  const env = {
+    PATH: process.env.PATH,
+    HOME: dir,
+    GITHUB_ACTIONS: 'true',
+    CI: 'true',
+    RUNNER_TEMP: dir,
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_EVENT_PATH: eventPath,
+    ...files,
+    ...opts.env,
+  }
+  for (const [name, value] of Object.entries(opts.inputs ?? {})) {
+    // The runner keeps hyphens and upper-cases the name (actions/toolkit getInput).
+    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+  }
+  for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k]
+
+  const exe = opts.runtime === 'node24' ? node24() : process.execPath
+  const started = performance.now()
+  const { code, stdout, stderr, timedOut } = await new Promise((resolvePromise) => {
+    const child = spawn(exe, [opts.bundle ?? BUNDLE], { env, cwd: workspace, stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    let err = ''
+    let timedOut = false
+    child.stdout.on('data', (d) => (out += d))
+    child.stderr.on('data', (d) => (err += d))
+    const timer = setTimeout(() => {
+      timedOut = true
+      child.kill('SIGKILL')
+    }, opts.timeoutMs ?? 60_000)
+    child.on('close', (c) => {
+      clearTimeout(timer)
+      resolvePromise({ code: c, stdout: out, stderr: err, timedOut })
+    })
+  })
+  const wallMs = performance.now() - started
+  const read = (p) => readFileSync(p, 'utf8')
+  const result = {
+    exitCode: code,
+    timedOut,
+    wallMs,
+    stdout,
+    stderr,
+    commands: parseWorkflowCommands(stdout),
+    outputs: parseFileCommands(read(files.GITHUB_OUTPUT)),
+    summary: read(files.GITHUB_STEP_SUMMARY),
+    state: read(files.GITHUB_STATE),
+    envFile: read(files.GITHUB_ENV),
+    dir,
+  }
+  if (!opts.keep) rmSync(dir, { recursive: true, force: true })
+  return result
+}

@@ -1,0 +1,181 @@
+#!/usr/bin/env node
+// Scenario runner (contracts §7): `npm run scenarios -- DIR…`.
+// Each scenario is one run of the built dist/index.js against the rig (a real registry behind the
+// GHCR emulator, plus the REST emulator), then two independent checks:
+//   1. the action's outputs and findings match what the scenario expects;
+//   2. agreement: skopeo, a real registry client, pushes with the exported credential (and with
+//      every candidate when the action said it cannot push) and must agree with the verdict:
+//      never ready/fallback when the real push fails, never fail/skip when one would succeed.
+// Plus a leak audit of everything the run wrote. Ends with the line `N passed, N failed`.
+
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { basename, join, resolve } from 'node:path'
+import { parse } from 'yaml'
+import { runAction } from './lib/action-process.mjs'
+import { auditLeaks } from './lib/leak-audit.mjs'
+import { startRig } from '../rig/index.mjs'
+
+const args = process.argv.slice(2)
+const only = process.env.SCENARIO ? new RegExp(process.env.SCENARIO, 'i') : undefined
+const runtime = process.env.SCENARIO_RUNTIME === 'node24' ? 'node24' : 'node20'
+const dirs = args.length > 0 ? args : ['scenarios']
+
+function scenarioFiles(paths) {
+  const files = []
+  for (const p of paths) {
+    const abs = resolve(p)
+    if (statSync(abs).isDirectory()) {
+      for (const f of readdirSync(abs).sort()) if (/\.ya?ml$/.test(f)) files.push(join(abs, f))
+    } else files.push(abs)
+  }
+  return files
+}
+
+/** "$name" in an input value means the value of the scenario's token called name. */
+function substitute(value, tokens) {
+  if (typeof value !== 'string') return String(value)
+  return value.replace(/\$([A-Za-z_][\w-]*)/g, (m, name) => (name in tokens ? tokens[name] : m))
+}
+
+function runTokenName(github) {
+  for (const [name, t] of Object.entries(github?.tokens ?? {})) if (t?.kind === 'actions') return name
+  return undefined
+}
+
+function checkExpect(s, run) {
+  const problems = []
+  const exp = s.expect ?? {}
+  const out = run.outputs
+  if (exp.result && out.result !== exp.result) problems.push(`result: expected ${exp.result}, got ${out.result}`)
+  if (exp.credential && out['credential-source'] !== exp.credential)
+    problems.push(`credential-source: expected ${exp.credential}, got ${out['credential-source']}`)
+  if (exp['can-push'] !== undefined && out['can-push'] !== String(exp['can-push']))
+    problems.push(`can-push: expected ${exp['can-push']}, got ${out['can-push']}`)
+  let findings = []
+  try {
+    findings = JSON.parse(out.findings ?? '[]')
+  } catch {
+    problems.push('findings output is not JSON')
+  }
+  for (const want of exp.findings ?? []) {
+    const hit = findings.find((f) =>
+      Object.entries(want).every(([k, v]) => (k === 'message' ? String(f.message).includes(v) : f[k] === v)),
+    )
+    if (!hit) problems.push(`missing finding ${JSON.stringify(want)}; got ${findings.map((f) => `${f.id}${f.line ? `@${f.line}` : ''}`).join(', ') || 'none'}`)
+  }
+  for (const id of exp.absent ?? []) if (findings.some((f) => f.id === id)) problems.push(`finding ${id} must not appear`)
+  const wantExit = exp.exit ?? (out.result === 'fail' ? 1 : 0)
+  if (run.exitCode !== wantExit) problems.push(`exit code: expected ${wantExit}, got ${run.exitCode}`)
+  if (/\n\s+at .+:\d+:\d+\)?\n/.test(run.stdout + run.stderr)) problems.push('a stack trace was printed')
+  return { problems, findings }
+}
+
+async function agreement(s, run, rig, tokens, images) {
+  const problems = []
+  const out = run.outputs
+  const result = out.result
+  const push = (username, password, image) =>
+    rig.skopeoPush({ image, tag: `agree-${Date.now().toString(36)}`, username, password })
+  if (result === 'ready' || result === 'fallback') {
+    for (const image of images) {
+      const r = await push(out.username, out.password, image)
+      if (!r.ok) problems.push(`agreement: result ${result} but skopeo could not push ${image} with the exported credential: ${r.stderr.trim().split('\n').pop()}`)
+    }
+  } else if (result === 'fail' || result === 'skip') {
+    // Would any candidate credential have pushed every image? Then `fail` was wrong.
+    const candidates = []
+    const runName = runTokenName(s.github)
+    if (runName) candidates.push(['github-token', s.actor ?? 'actor', tokens[runName]])
+    const fb = s.inputs?.['fallback-token'] ? substitute(s.inputs['fallback-token'], tokens) : ''
+    if (fb) {
+      const fbName = Object.keys(tokens).find((n) => tokens[n] === fb)
+      candidates.push(['fallback-token', s.github?.tokens?.[fbName]?.owner ?? s.actor ?? 'user', fb])
+    }
+    for (const [source, username, password] of candidates) {
+      let all = true
+      for (const image of images) {
+        const r = await push(username, password, image)
+        if (!r.ok) {
+          all = false
+          break
+        }
+      }
+      if (all) problems.push(`agreement: result ${result} but skopeo pushed every image with the ${source}`)
+    }
+  }
+  return problems
+}
+
+async function main() {
+  const files = scenarioFiles(dirs).filter((f) => !only || only.test(basename(f)))
+  const rig = await startRig()
+  let passed = 0
+  let failed = 0
+  try {
+    for (const file of files) {
+      const name = basename(file)
+      let s
+      try {
+        s = parse(readFileSync(file, 'utf8'))
+      } catch (e) {
+        failed++
+        console.log(`FAIL ${name}: scenario file does not parse: ${e.message}`)
+        continue
+      }
+      const started = performance.now()
+      try {
+        const { tokens } = await rig.setWorld({ repository: s.repository, github: s.github ?? {}, files: s.files ?? {} })
+        const inputs = {}
+        for (const [k, v] of Object.entries(s.inputs ?? {})) inputs[k] = substitute(v, tokens)
+        const runName = runTokenName(s.github)
+        if (!('github-token' in inputs) && runName) inputs['github-token'] = tokens[runName]
+        const workflowPath = s.workflow_path ?? '.github/workflows/build.yml'
+        const env = {
+          GITHUB_REPOSITORY: s.repository,
+          GITHUB_REPOSITORY_OWNER: s.repository.split('/')[0],
+          GITHUB_ACTOR: s.actor ?? s.repository.split('/')[0],
+          GITHUB_TRIGGERING_ACTOR: s.triggering_actor ?? s.actor ?? s.repository.split('/')[0],
+          GITHUB_EVENT_NAME: s.event_name ?? 'push',
+          GITHUB_JOB: s.job ?? 'build',
+          GITHUB_WORKFLOW_REF: `${s.repository}/${workflowPath}@refs/heads/main`,
+          GITHUB_WORKFLOW_SHA: 'a'.repeat(40),
+          GITHUB_SERVER_URL: s.server_url ?? 'https://github.com',
+          GITHUB_API_URL: rig.apiUrl,
+          GHCR_PREFLIGHT_REGISTRY_URL: rig.registryUrl,
+          ...(s.env ?? {}),
+        }
+        const files = s.checkout === false ? {} : (s.files ?? {})
+        const run = await runAction({ inputs, env, event: s.event ?? {}, files, runtime, timeoutMs: 60_000 })
+        const { problems } = checkExpect(s, run)
+        let images = (run.outputs.images ?? '').split('\n').filter(Boolean)
+        if (s.agreement !== false && images.length > 0 && problems.length === 0) {
+          images = images.map((i) => i.replace(/^[^/]+\//, ''))
+          problems.push(...(await agreement(s, run, rig, tokens, images)))
+        }
+        problems.push(...auditLeaks(run, Object.values(tokens)))
+        const ms = Math.round(performance.now() - started)
+        if (problems.length === 0) {
+          passed++
+          console.log(`ok   ${name} (${run.outputs.result}, ${ms} ms)`)
+        } else {
+          failed++
+          console.log(`FAIL ${name} (${ms} ms)\n  - ${problems.join('\n  - ')}`)
+          if (process.env.SCENARIO_VERBOSE) console.log(run.stdout, run.stderr)
+        }
+      } catch (e) {
+        failed++
+        console.log(`FAIL ${name}: ${e.stack ?? e}`)
+      }
+    }
+  } finally {
+    await rig.stop()
+  }
+  console.log(`${passed} passed, ${failed} failed`)
+  process.exitCode = failed > 0 || passed === 0 ? 1 : 0
+}
+
+main().catch((e) => {
+  console.error(e)
+  console.log('0 passed, 1 failed')
+  process.exitCode = 1
+})

@@ -1,0 +1,89 @@
+// The shape every check returns (contracts §5). Pure data: no secrets, ever.
+
+export type Severity = 'error' | 'warning' | 'notice'
+
+/** Every finding id the product can emit. Stable kebab-case names: users filter on them. */
+export const FINDING_IDS = [
+  // workflow file
+  'packages-permission-missing',
+  'packages-permission-undeclared',
+  'reusable-workflow-permission-ceiling',
+  'reusable-workflow-not-checked',
+  'workflow-unreadable',
+  'workflow-job-not-found',
+  // run context
+  'fork-pull-request',
+  'dependabot-run',
+  // image references
+  'image-name-uppercase',
+  'image-registry-mismatch',
+  'image-owner-mismatch',
+  'image-name-invalid',
+  'registry-host-mismatch',
+  // package / registry answers
+  'package-not-linked',
+  'org-package-create-denied',
+  'org-package-write-denied',
+  'github-token-denied',
+  // fallback token
+  'fallback-token-missing',
+  'fallback-token-fine-grained',
+  'fallback-token-app-token',
+  'fallback-token-scopes',
+  'fallback-token-invalid',
+  'fallback-token-sso',
+  'fallback-token-expiring',
+  'fallback-token-owner-mismatch',
+  'org-forbids-classic-pat',
+  // environment
+  'probe-inconclusive',
+  'probe-disabled',
+  'input-invalid',
+] as const
+
+export type FindingId = (typeof FINDING_IDS)[number]
+
+export interface Finding {
+  id: FindingId
+  severity: Severity
+  title: string
+  /** What is wrong and where, in one or two sentences naming the thing (job, image, token kind). */
+  message: string
+  /** Ordered steps: the YAML to write, the setting to click, each with its direct URL. */
+  fix: string[]
+  /** Repository-relative POSIX path. */
+  file?: string
+  /** 1-based. */
+  line?: number
+  /** 1-based. */
+  column?: number
+  /** The normalised image reference the finding is about. */
+  image?: string
+}
+
+/**
+ * Where the run happens: everything a fix text needs to build direct links.
+ * serverUrl has no trailing slash (https://github.com, https://ghe.example.com).
+ */
+export interface Place {
+  serverUrl: string
+  /** owner/repo of the run. */
+  repository: string
+  /** Registry host, e.g. ghcr.io. */
+  registry: string
+}
+
+/** Facts a detector knows about one finding; the catalogue turns them into title, message and fix steps. */
+export interface FindingFacts {
+  /** Overrides the catalogue's generic message. Say the specific thing: which job, which image, which value. */
+  message?: string
+  /** Extra fix steps placed before the catalogue's generic ones. */
+  fix?: string[]
+  severity?: Severity
+  file?: string
+  line?: number
+  column?: number
+  image?: string
+  /** Named details the catalogue's fix builder may use (job, owner, ownerType 'user'|'org', package, ssoUrl, expires, linkedRepository, ...). */
+  details?: Record<string, string | undefined>
+}
