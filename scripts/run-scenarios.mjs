@@ -38,7 +38,8 @@ function substitute(value, tokens) {
 }
 
 function runTokenName(github) {
-  for (const [name, t] of Object.entries(github?.tokens ?? {})) if (t?.kind === 'actions') return name
+  for (const [name, t] of Object.entries(github?.tokens ?? {}))
+    if (t?.kind === 'actions') return name
   return undefined
 }
 
@@ -46,7 +47,8 @@ function checkExpect(s, run) {
   const problems = []
   const exp = s.expect ?? {}
   const out = run.outputs
-  if (exp.result && out.result !== exp.result) problems.push(`result: expected ${exp.result}, got ${out.result}`)
+  if (exp.result && out.result !== exp.result)
+    problems.push(`result: expected ${exp.result}, got ${out.result}`)
   if (exp.credential && out['credential-source'] !== exp.credential)
     problems.push(`credential-source: expected ${exp.credential}, got ${out['credential-source']}`)
   if (exp['can-push'] !== undefined && out['can-push'] !== String(exp['can-push']))
@@ -59,14 +61,22 @@ function checkExpect(s, run) {
   }
   for (const want of exp.findings ?? []) {
     const hit = findings.find((f) =>
-      Object.entries(want).every(([k, v]) => (k === 'message' ? String(f.message).includes(v) : f[k] === v)),
+      Object.entries(want).every(([k, v]) =>
+        k === 'message' ? String(f.message).includes(v) : f[k] === v,
+      ),
     )
-    if (!hit) problems.push(`missing finding ${JSON.stringify(want)}; got ${findings.map((f) => `${f.id}${f.line ? `@${f.line}` : ''}`).join(', ') || 'none'}`)
+    if (!hit)
+      problems.push(
+        `missing finding ${JSON.stringify(want)}; got ${findings.map((f) => `${f.id}${f.line ? `@${f.line}` : ''}`).join(', ') || 'none'}`,
+      )
   }
-  for (const id of exp.absent ?? []) if (findings.some((f) => f.id === id)) problems.push(`finding ${id} must not appear`)
+  for (const id of exp.absent ?? [])
+    if (findings.some((f) => f.id === id)) problems.push(`finding ${id} must not appear`)
   const wantExit = exp.exit ?? (out.result === 'fail' ? 1 : 0)
-  if (run.exitCode !== wantExit) problems.push(`exit code: expected ${wantExit}, got ${run.exitCode}`)
-  if (/\n\s+at .+:\d+:\d+\)?\n/.test(run.stdout + run.stderr)) problems.push('a stack trace was printed')
+  if (run.exitCode !== wantExit)
+    problems.push(`exit code: expected ${wantExit}, got ${run.exitCode}`)
+  if (/\n\s+at .+:\d+:\d+\)?\n/.test(run.stdout + run.stderr))
+    problems.push('a stack trace was printed')
   return { problems, findings }
 }
 
@@ -79,7 +89,10 @@ async function agreement(s, run, rig, tokens, images) {
   if (result === 'ready' || result === 'fallback') {
     for (const image of images) {
       const r = await push(out.username, out.password, image)
-      if (!r.ok) problems.push(`agreement: result ${result} but skopeo could not push ${image} with the exported credential: ${r.stderr.trim().split('\n').pop()}`)
+      if (!r.ok)
+        problems.push(
+          `agreement: result ${result} but skopeo could not push ${image} with the exported credential: ${r.stderr.trim().split('\n').pop()}`,
+        )
     }
   } else if (result === 'fail' || result === 'skip') {
     // Would any candidate credential have pushed every image? Then `fail` was wrong.
@@ -89,7 +102,11 @@ async function agreement(s, run, rig, tokens, images) {
     const fb = s.inputs?.['fallback-token'] ? substitute(s.inputs['fallback-token'], tokens) : ''
     if (fb) {
       const fbName = Object.keys(tokens).find((n) => tokens[n] === fb)
-      candidates.push(['fallback-token', s.github?.tokens?.[fbName]?.owner ?? s.actor ?? 'user', fb])
+      candidates.push([
+        'fallback-token',
+        s.github?.tokens?.[fbName]?.owner ?? s.actor ?? 'user',
+        fb,
+      ])
     }
     for (const [source, username, password] of candidates) {
       let all = true
@@ -100,7 +117,10 @@ async function agreement(s, run, rig, tokens, images) {
           break
         }
       }
-      if (all) problems.push(`agreement: result ${result} but skopeo pushed every image with the ${source}`)
+      if (all)
+        problems.push(
+          `agreement: result ${result} but skopeo pushed every image with the ${source}`,
+        )
     }
   }
   return problems
@@ -124,7 +144,11 @@ async function main() {
       }
       const started = performance.now()
       try {
-        const { tokens } = await rig.setWorld({ repository: s.repository, github: s.github ?? {}, files: s.files ?? {} })
+        const { tokens } = await rig.setWorld({
+          repository: s.repository,
+          github: s.github ?? {},
+          files: s.files ?? {},
+        })
         const inputs = {}
         for (const [k, v] of Object.entries(s.inputs ?? {})) inputs[k] = substitute(v, tokens)
         const runName = runTokenName(s.github)
@@ -145,7 +169,14 @@ async function main() {
           ...(s.env ?? {}),
         }
         const files = s.checkout === false ? {} : (s.files ?? {})
-        const run = await runAction({ inputs, env, event: s.event ?? {}, files, runtime, timeoutMs: 60_000 })
+        const run = await runAction({
+          inputs,
+          env,
+          event: s.event ?? {},
+          files,
+          runtime,
+          timeoutMs: 60_000,
+        })
         const { problems } = checkExpect(s, run)
         let images = (run.outputs.images ?? '').split('\n').filter(Boolean)
         if (s.agreement !== false && images.length > 0 && problems.length === 0) {

@@ -126,7 +126,8 @@ function readEvent(path: string | undefined): { event: Record<string, unknown>; 
   if (!path) return { event: {}, problem: 'GITHUB_EVENT_PATH is not set' }
   try {
     const size = statSync(path).size
-    if (size > MAX_EVENT_BYTES) return { event: {}, problem: `event payload is ${size} bytes, over the limit` }
+    if (size > MAX_EVENT_BYTES)
+      return { event: {}, problem: `event payload is ${size} bytes, over the limit` }
     const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'))
     if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
       return { event: parsed as Record<string, unknown> }

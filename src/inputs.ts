@@ -61,9 +61,15 @@ export function getInputs(): Inputs {
   const timeoutRaw = core.getInput('timeout-seconds').trim()
   const timeoutSeconds = timeoutRaw === '' ? 30 : Number(timeoutRaw)
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0 || timeoutSeconds > 600) {
-    throw new InputError(`input "timeout-seconds" must be a number of seconds from 1 to 600, got "${timeoutRaw}"`)
+    throw new InputError(
+      `input "timeout-seconds" must be a number of seconds from 1 to 600, got "${timeoutRaw}"`,
+    )
   }
-  const registry = core.getInput('registry').trim().replace(/^https?:\/\//, '').replace(/\/+$/, '')
+  const registry = core
+    .getInput('registry')
+    .trim()
+    .replace(/^https?:\/\//, '')
+    .replace(/\/+$/, '')
   const fallbackUsername = core.getInput('fallback-username').trim()
   const workflowFile = core.getInput('workflow-file').trim()
   const inputs: Inputs = {

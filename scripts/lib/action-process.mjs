@@ -17,11 +17,15 @@ let node24Path
 export function node24() {
   if (node24Path) return node24Path
   try {
-    node24Path = execFileSync('npx', ['-y', 'node@24', '-e', 'process.stdout.write(process.execPath)'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: 300_000,
-    }).trim()
+    node24Path = execFileSync(
+      'npx',
+      ['-y', 'node@24', '-e', 'process.stdout.write(process.execPath)'],
+      {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        timeout: 300_000,
+      },
+    ).trim()
   } catch (e) {
     throw new Error(
       `Node 24 is needed to test the bundle as the runner runs it (runs.using: node24), but ` +
@@ -127,7 +131,11 @@ export async function runAction(opts = {}) {
   const exe = opts.runtime === 'node24' ? node24() : process.execPath
   const started = performance.now()
   const { code, stdout, stderr, timedOut } = await new Promise((resolvePromise) => {
-    const child = spawn(exe, [opts.bundle ?? BUNDLE], { env, cwd: workspace, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(exe, [opts.bundle ?? BUNDLE], {
+      env,
+      cwd: workspace,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let out = ''
     let err = ''
     let timedOut = false

@@ -35,7 +35,8 @@ export function auditLeaks(run, tokens) {
     if (!token || token.length < 8) continue
     for (const form of forms(token)) {
       for (const [where, text] of Object.entries(places)) {
-        if (text.includes(form)) problems.push(`leak: a token (or an encoding of it) appears in ${where}`)
+        if (text.includes(form))
+          problems.push(`leak: a token (or an encoding of it) appears in ${where}`)
       }
     }
   }

@@ -1,0 +1,158 @@
+import { describe, expect, it } from '@jest/globals'
+import type { FindingId, Place } from '../../src/findings/types.js'
+import { classifyProbe, type ClassifyContext } from '../../src/registry/classify.js'
+import type { CredentialSource, ProbeOutcome } from '../../src/registry/types.js'
+
+const place: Place = {
+  serverUrl: 'https://github.com',
+  repository: 'acme/app',
+  registry: 'ghcr.io',
+}
+
+function ctx(credential: CredentialSource): ClassifyContext {
+  return {
+    credential,
+    image: 'ghcr.io/acme/app',
+    owner: 'acme',
+    ownerType: 'org',
+    packageName: 'app',
+    place,
+    runRepository: 'acme/app',
+  }
+}
+
+const denied = (status: number, code: string, message: string): ProbeOutcome => ({
+  verdict: 'denied',
+  step: 'upload',
+  status,
+  code,
+  message,
+  roundTrips: 3,
+})
+
+const CREATE = 'installation not allowed to Create organization package'
+const WRITE = 'installation not allowed to Write organization package'
+const SCOPES = 'permission_denied: The token provided does not match expected scopes.'
+const CLASSIC =
+  'permission_denied: acme forbids access via a personal access token (classic). Please use a GitHub App, OAuth App, or a personal access token with fine-grained permissions.'
+const UNAUTH = 'unauthenticated: User cannot be authenticated with the token provided.'
+
+describe('classifyProbe', () => {
+  it.each<[string, ProbeOutcome, FindingId, FindingId]>([
+    // name, outcome, id for the run token, id for the fallback token
+    [
+      'org create',
+      denied(403, 'DENIED', CREATE),
+      'org-package-create-denied',
+      'org-package-create-denied',
+    ],
+    [
+      'org write',
+      denied(403, 'DENIED', WRITE),
+      'org-package-write-denied',
+      'org-package-write-denied',
+    ],
+    [
+      'write_package',
+      denied(403, 'DENIED', 'permission_denied: write_package'),
+      'package-not-linked',
+      'package-not-linked',
+    ],
+    [
+      'create_package',
+      denied(403, 'DENIED', 'permission_denied: create_package'),
+      'image-owner-mismatch',
+      'fallback-token-owner-mismatch',
+    ],
+    ['scopes', denied(403, 'DENIED', SCOPES), 'github-token-denied', 'fallback-token-scopes'],
+    [
+      'classic PAT forbidden',
+      denied(403, 'DENIED', CLASSIC),
+      'org-forbids-classic-pat',
+      'org-forbids-classic-pat',
+    ],
+    [
+      'unauthenticated at upload',
+      { ...denied(401, 'UNAUTHORIZED', UNAUTH), verdict: 'unauthorized' },
+      'github-token-denied',
+      'fallback-token-invalid',
+    ],
+    [
+      'token service refused',
+      { verdict: 'unauthorized', step: 'token', status: 403, roundTrips: 2 },
+      'github-token-denied',
+      'fallback-token-invalid',
+    ],
+    [
+      'distribution insufficient_scope',
+      denied(401, 'UNAUTHORIZED', 'authentication required'),
+      'github-token-denied',
+      'fallback-token-scopes',
+    ],
+  ])('%s', (_name, outcome, runTokenId, fallbackId) => {
+    for (const [credential, id] of [
+      ['github-token', runTokenId],
+      ['fallback-token', fallbackId],
+    ] as const) {
+      const findings = classifyProbe(outcome, ctx(credential))
+      expect(findings.map((f) => f.id)).toEqual([id])
+      const [finding] = findings
+      expect(finding.image).toBe('ghcr.io/acme/app')
+      expect(finding.message).toContain('ghcr.io/acme/app')
+      expect(finding.message).toContain(String(outcome.status))
+      expect(finding.message).toContain(outcome.message ? `"${outcome.message}"` : 'answered')
+      expect(finding.message).toContain(
+        credential === 'github-token' ? "the run's GITHUB_TOKEN" : 'the fallback token',
+      )
+    }
+  })
+
+  it('says which step answered', () => {
+    const [finding] = classifyProbe(
+      {
+        verdict: 'unauthorized',
+        step: 'token',
+        status: 401,
+        message: 'bad credentials',
+        roundTrips: 2,
+      },
+      ctx('fallback-token'),
+    )
+    expect(finding.message).toContain('the token service answered 401 "bad credentials"')
+  })
+
+  it('gives no finding for an allowed push', () => {
+    expect(
+      classifyProbe(
+        { verdict: 'allowed', step: 'upload', status: 202, roundTrips: 3 },
+        ctx('github-token'),
+      ),
+    ).toEqual([])
+  })
+
+  it('reports an inconclusive probe as a warning carrying the reason', () => {
+    const reason =
+      'the registry answered 503 (the registry is failing or overloaded) when asked to start an upload; nothing was proven'
+    const findings = classifyProbe(
+      { verdict: 'inconclusive', step: 'upload', status: 503, reason, roundTrips: 3 },
+      ctx('fallback-token'),
+    )
+    expect(findings).toHaveLength(1)
+    expect(findings[0]).toMatchObject({
+      id: 'probe-inconclusive',
+      severity: 'warning',
+      image: 'ghcr.io/acme/app',
+    })
+    expect(findings[0].message).toContain(reason)
+    expect(findings[0].message).toContain('the fallback token')
+  })
+
+  it('names the run repository when the package is not linked', () => {
+    const [finding] = classifyProbe(denied(403, 'DENIED', 'permission_denied: write_package'), {
+      ...ctx('github-token'),
+      runRepository: 'acme/other',
+    })
+    expect(finding.message).toContain('acme/other')
+    expect(finding.message).toContain('Manage Actions access')
+  })
+})

@@ -1,0 +1,385 @@
+// The "world": what GitHub knows in one scenario (contracts §7, the `github:` section), and the
+// pure rules that decide what ghcr.io would answer. No I/O here; both emulators read this.
+// Sections cited as §N are in /work/shared/research/ghcr-failure-modes.md.
+import { randomBytes } from 'node:crypto'
+
+/**
+ * @typedef {'actions'|'classic'|'fine-grained'|'app'|'oauth'} TokenKind
+ * @typedef {'read'|'write'|'admin'} Role
+ * @typedef {object} WorldToken
+ * @property {string} name
+ * @property {TokenKind} kind
+ * @property {string} value
+ * @property {'read'|'write'|'none'} packages   actions tokens: the job's packages grant
+ * @property {string} owner                     login of the PAT/OAuth owner ('' for app/actions)
+ * @property {string[]} scopes                  classic/OAuth scopes
+ * @property {boolean} expired
+ * @property {boolean} revoked
+ * @property {boolean} sso_authorized
+ * @property {string|undefined} expires_at      ISO time; sets GitHub-Authentication-Token-Expiration
+ * @typedef {object} WorldOrg
+ * @property {boolean} forbid_classic_pat
+ * @property {boolean} saml_sso
+ * @property {Record<string, Role>} members
+ * @property {boolean} package_creation         org Settings → Packages → Package creation (§6)
+ * @property {boolean} inherit_access           Default package settings → Inherit access (§4.3)
+ * @typedef {object} WorldPackage
+ * @property {string} owner
+ * @property {string} name
+ * @property {string|null} repository           linked repository (owner/name) or null
+ * @property {'public'|'private'} visibility
+ * @property {Record<string, Role>} actions_access   "Manage Actions access": repository → role
+ * @property {Record<string, Role>} users_access     people with a role on the package
+ * @property {boolean|undefined} inherit_access
+ * @property {string} created_at
+ * @typedef {object} World
+ * @property {string} repository                the run's repository, owner/name, lower-cased
+ * @property {'lenient'|'strict'} token_endpoint  §2.2 vs §8: does /token refuse bad credentials?
+ * @property {Record<string, 'user'|'org'>} owners
+ * @property {Record<string, WorldOrg>} orgs
+ * @property {Record<string, WorldToken>} tokens
+ * @property {WorldPackage[]} packages
+ * @property {Record<string, string>} files
+ * @typedef {{ type: 'anonymous' } | { type: 'unknown' } | { type: 'token', token: WorldToken }} Caller
+ * @typedef {{ allow: false, status: number, code: string, message: string, challenge?: boolean }} Denial
+ * @typedef {{ allow: true, actions: string[] } | Denial} Decision
+ */
+
+// Exact ghcr.io strings (§1).
+export const MSG = {
+  authRequired: 'authentication required', // §2.1
+  unauthenticated: 'unauthenticated: User cannot be authenticated with the token provided.', // §1.6
+  scopes: 'permission_denied: The token provided does not match expected scopes.', // §1.5
+  createPackage: 'permission_denied: create_package', // §1.4
+  writePackage: 'permission_denied: write_package', // §1.3
+  readPackage: 'permission_denied: read_package', // §1.11
+  orgCreate: 'installation not allowed to Create organization package', // §1.1
+  orgWrite: 'installation not allowed to Write organization package', // §1.2
+  orgRead: 'installation not allowed to Read organization package', // §1.2
+  /** @param {string} org §1.11 */
+  forbidsClassic: (org) =>
+    `permission_denied: \`${org}\` forbids access via a personal access token (classic). Please use a GitHub App, OAuth App, or a personal access token with fine-grained permissions.`,
+  // §5.4: with a PAT not authorised for a SAML org the registry says only "unauthorized"
+  // (cli/cli#5174). We answer 401 UNAUTHORIZED "unauthorized": a credential-level refusal.
+  ssoUnauthorized: 'unauthorized',
+}
+
+const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
+/** @param {number} n */
+function randomChars(n) {
+  const bytes = randomBytes(n)
+  let s = ''
+  for (const b of bytes) s += BASE62[b % 62]
+  return s
+}
+
+/** Realistic token values per kind (§5.3). @param {TokenKind} kind */
+export function makeTokenValue(kind) {
+  switch (kind) {
+    case 'actions':
+    case 'app':
+      return `ghs_${randomChars(36)}`
+    case 'classic':
+      return `ghp_${randomChars(36)}`
+    case 'oauth':
+      return `gho_${randomChars(36)}`
+    case 'fine-grained':
+      return `github_pat_${randomChars(22)}_${randomChars(59)}`
+  }
+  throw new Error(`unknown token kind ${kind}`)
+}
+
+const KINDS = ['actions', 'classic', 'fine-grained', 'app', 'oauth']
+const ROLES = ['read', 'write', 'admin']
+
+/** @param {unknown} v @param {string} where */
+function obj(v, where) {
+  if (v === undefined || v === null) return {}
+  if (typeof v !== 'object' || Array.isArray(v))
+    throw new Error(`world: ${where} must be a mapping`)
+  return /** @type {Record<string, any>} */ (v)
+}
+
+/** @param {Record<string, any>} m @param {string} where @returns {Record<string, Role>} */
+function roles(m, where) {
+  /** @type {Record<string, Role>} */
+  const out = {}
+  for (const [k, v] of Object.entries(obj(m, where))) {
+    if (!ROLES.includes(v)) throw new Error(`world: ${where}.${k} must be read, write or admin`)
+    out[k.toLowerCase()] = v
+  }
+  return out
+}
+
+/**
+ * Builds a world from a scenario: `repository` plus its `github:` section and `files`.
+ * Throws a plain message naming the bad field.
+ * @param {{ repository: string, github?: unknown, files?: unknown }} input
+ * @returns {World}
+ */
+export function buildWorld(input) {
+  const repository = String(input.repository ?? '').toLowerCase()
+  if (!/^[^/\s]+\/[^/\s]+$/.test(repository)) {
+    throw new Error(`world: repository must be owner/name, got ${JSON.stringify(input.repository)}`)
+  }
+  const gh = obj(input.github, 'github')
+  /** @type {World['owners']} */
+  const owners = {}
+  for (const [k, v] of Object.entries(obj(gh.owners, 'github.owners'))) {
+    if (v !== 'user' && v !== 'org')
+      throw new Error(`world: github.owners.${k} must be user or org`)
+    owners[k.toLowerCase()] = v
+  }
+  /** @type {World['orgs']} */
+  const orgs = {}
+  for (const [k, raw] of Object.entries(obj(gh.orgs, 'github.orgs'))) {
+    const o = obj(raw, `github.orgs.${k}`)
+    orgs[k.toLowerCase()] = {
+      forbid_classic_pat: o.forbid_classic_pat === true,
+      saml_sso: o.saml_sso === true,
+      members: roles(o.members, `github.orgs.${k}.members`),
+      package_creation: o.package_creation !== false,
+      inherit_access: o.inherit_access !== false,
+    }
+    owners[k.toLowerCase()] ??= 'org'
+  }
+  /** @type {World['tokens']} */
+  const tokens = {}
+  for (const [name, raw] of Object.entries(obj(gh.tokens, 'github.tokens'))) {
+    const t = obj(raw, `github.tokens.${name}`)
+    if (!KINDS.includes(t.kind)) {
+      throw new Error(`world: github.tokens.${name}.kind must be one of ${KINDS.join(', ')}`)
+    }
+    const packages = t.packages ?? (t.kind === 'actions' ? 'read' : 'none')
+    if (!['read', 'write', 'none'].includes(packages)) {
+      throw new Error(`world: github.tokens.${name}.packages must be read, write or none`)
+    }
+    tokens[name] = {
+      name,
+      kind: t.kind,
+      value: typeof t.value === 'string' ? t.value : makeTokenValue(t.kind),
+      packages,
+      owner: String(t.owner ?? '').toLowerCase(),
+      scopes: Array.isArray(t.scopes) ? t.scopes.map(String) : [],
+      expired: t.expired === true,
+      revoked: t.revoked === true,
+      sso_authorized: t.sso_authorized !== false,
+      expires_at: t.expires_at ? new Date(t.expires_at).toISOString() : undefined,
+    }
+  }
+  const packages = (Array.isArray(gh.packages) ? gh.packages : []).map((raw, i) => {
+    const p = obj(raw, `github.packages[${i}]`)
+    if (!p.owner || !p.name) throw new Error(`world: github.packages[${i}] needs owner and name`)
+    return makePackage({
+      owner: String(p.owner),
+      name: String(p.name),
+      repository: p.repository ? String(p.repository) : null,
+      visibility: p.visibility === 'public' ? 'public' : 'private',
+      actions_access: roles(p.actions_access, `github.packages[${i}].actions_access`),
+      users_access: roles(p.users_access, `github.packages[${i}].users_access`),
+      inherit_access: typeof p.inherit_access === 'boolean' ? p.inherit_access : undefined,
+    })
+  })
+  const tokenEndpoint = gh.token_endpoint ?? 'lenient'
+  if (tokenEndpoint !== 'lenient' && tokenEndpoint !== 'strict') {
+    throw new Error('world: github.token_endpoint must be lenient or strict')
+  }
+  return {
+    repository,
+    token_endpoint: tokenEndpoint,
+    owners,
+    orgs,
+    tokens,
+    packages,
+    files: { ...obj(input.files, 'files') },
+  }
+}
+
+/** @param {Omit<WorldPackage, 'created_at'> & { created_at?: string }} p @returns {WorldPackage} */
+function makePackage(p) {
+  return {
+    ...p,
+    owner: p.owner.toLowerCase(),
+    name: p.name.toLowerCase(),
+    repository: p.repository ? p.repository.toLowerCase() : null,
+    created_at: p.created_at ?? new Date().toISOString(),
+  }
+}
+
+/** @param {World} world @param {string} owner */
+export function ownerType(world, owner) {
+  return world.owners[owner.toLowerCase()] ?? (world.orgs[owner.toLowerCase()] ? 'org' : 'user')
+}
+
+/** @param {World} world @param {string} owner @param {string} name */
+export function findPackage(world, owner, name) {
+  const o = owner.toLowerCase()
+  const n = name.toLowerCase()
+  return world.packages.find((p) => p.owner === o && p.name === n)
+}
+
+/** Which token, if any, a secret is. @param {World} world @param {string} secret @returns {Caller} */
+export function callerForSecret(world, secret) {
+  const token = Object.values(world.tokens).find((t) => t.value === secret)
+  return token ? { type: 'token', token } : { type: 'unknown' }
+}
+
+/** A repository path `owner/pkg[/more]` → namespace and package name. @param {string} repoPath */
+export function splitRepoPath(repoPath) {
+  const i = repoPath.indexOf('/')
+  return i < 0
+    ? { owner: '', name: repoPath }
+    : { owner: repoPath.slice(0, i).toLowerCase(), name: repoPath.slice(i + 1).toLowerCase() }
+}
+
+/** @param {Role|undefined} role */
+const canWrite = (role) => role === 'write' || role === 'admin'
+
+/** @param {string} message @returns {Denial} */
+const denied = (message) => ({ allow: false, status: 403, code: 'DENIED', message })
+/** @param {string} message @returns {Denial} */
+const unauthorized = (message) => ({ allow: false, status: 401, code: 'UNAUTHORIZED', message })
+
+/**
+ * The role the run's repository has on a package through Actions access: explicit "Manage
+ * Actions access", or inherited from the linked repository (§4.3).
+ * @param {World} world @param {WorldPackage} pkg @returns {Role|undefined}
+ */
+export function actionsRole(world, pkg) {
+  const explicit = pkg.actions_access[world.repository]
+  if (explicit) return explicit
+  const inherit = pkg.inherit_access ?? world.orgs[pkg.owner]?.inherit_access ?? true
+  // A package linked to the run's repository with inherited access gives that repository's
+  // workflows write (§4.3: "repositories … given write permission … can upload").
+  if (pkg.repository === world.repository && inherit) return 'write'
+  return undefined
+}
+
+/**
+ * ghcr.io's authorisation for one registry request (§1, §2.4, §4, §5, §9).
+ * @param {World} world
+ * @param {Caller} caller
+ * @param {string} repoPath   e.g. acme/app
+ * @param {'read'|'write'} need   GET/HEAD → read; POST/PUT/PATCH → write
+ * @returns {Decision}
+ */
+export function authorize(world, caller, repoPath, need) {
+  const { owner, name } = splitRepoPath(repoPath)
+  const pkg = owner ? findPackage(world, owner, name) : undefined
+  const isOrg = ownerType(world, owner) === 'org'
+  const org = isOrg ? world.orgs[owner] : undefined
+  const granted = need === 'write' ? ['pull', 'push'] : ['pull']
+  /** @type {Decision} */
+  const allow = { allow: true, actions: granted }
+  const publicRead = need === 'read' && pkg?.visibility === 'public'
+
+  if (caller.type === 'anonymous') {
+    // Public packages are pullable anonymously; everything else asks for credentials (§2.1).
+    if (publicRead) return allow
+    return { ...unauthorized(MSG.authRequired), challenge: true }
+  }
+  if (caller.type === 'unknown') return unauthorized(MSG.unauthenticated) // §1.6
+  const t = caller.token
+  if (t.expired || t.revoked) return unauthorized(MSG.unauthenticated) // §1.6, §5.5
+  if (publicRead) return allow
+  // Pulling a name that does not exist yet is allowed to reach the registry (its 404 is the
+  // answer): a pusher's client HEADs blobs before the first upload.
+  if (need === 'read' && !pkg) return allow
+
+  switch (t.kind) {
+    case 'fine-grained':
+      // Packages accepts only classic PATs (§5.2); ghcr prints the scopes message (§1.5).
+      return denied(MSG.scopes)
+    case 'classic':
+    case 'oauth': {
+      if (org && org.forbid_classic_pat && t.kind === 'classic') {
+        return denied(MSG.forbidsClassic(owner)) // §1.11, §5.4
+      }
+      if (org && org.saml_sso && !t.sso_authorized) return unauthorized(MSG.ssoUnauthorized) // §5.4
+      const scopeOk =
+        need === 'write'
+          ? t.scopes.includes('write:packages')
+          : t.scopes.includes('read:packages') || t.scopes.includes('write:packages')
+      if (!scopeOk) return denied(MSG.scopes) // §1.5, §5.1
+      if (owner === t.owner) return allow // own user namespace
+      if (!isOrg) {
+        // Only the namespace owner creates packages under a user (§1.4); an existing package
+        // is writable by people it was shared with.
+        const role = pkg?.users_access[t.owner]
+        if (need === 'read') return role ? allow : denied(MSG.readPackage)
+        if (!pkg) return denied(MSG.createPackage)
+        return canWrite(role) ? allow : denied(MSG.writePackage)
+      }
+      const member = org?.members[t.owner]
+      const role = pkg?.users_access[t.owner] ?? member
+      if (need === 'read') return role ? allow : denied(MSG.readPackage)
+      if (!pkg) {
+        return canWrite(member) && org?.package_creation !== false
+          ? allow
+          : denied(MSG.createPackage)
+      }
+      return canWrite(role) ? allow : denied(MSG.writePackage)
+    }
+    case 'app':
+      // Installation tokens other than the run's own cannot use org packages (§1.2 cause 5);
+      // Packages supports no App tokens except GITHUB_TOKEN (orgs/community 26920).
+      if (isOrg) return denied(need === 'read' ? MSG.orgRead : pkg ? MSG.orgWrite : MSG.orgCreate)
+      return denied(need === 'read' ? MSG.readPackage : pkg ? MSG.writePackage : MSG.createPackage)
+    case 'actions': {
+      const repoOwner = world.repository.split('/')[0]
+      const refuse = () =>
+        isOrg
+          ? denied(need === 'read' ? MSG.orgRead : pkg ? MSG.orgWrite : MSG.orgCreate) // §1.1, §1.2
+          : denied(need === 'read' ? MSG.readPackage : pkg ? MSG.writePackage : MSG.createPackage) // §1.3, §1.4, §9 row 1
+      if (need === 'read') {
+        if (t.packages === 'none') return refuse()
+        // Within its own owner's namespace the run's token can read: users pushing to a package
+        // linked elsewhere see the *Write* refusal (§1.2, §1.3), so the client's blob checks
+        // before the upload must have passed. Elsewhere it needs Actions access (§4.3).
+        return pkg && (actionsRole(world, pkg) || pkg.owner === repoOwner) ? allow : refuse()
+      }
+      if (t.packages !== 'write') {
+        // §9 row 1: org → Create/Write organization package; user namespace → write_package.
+        return isOrg ? refuse() : denied(MSG.writePackage)
+      }
+      if (pkg) return canWrite(actionsRole(world, pkg)) ? allow : refuse() // §1.2 cause 4, §1.3
+      // New package: the installation is the repository owner's (§1.4, §4.3), and an org may
+      // refuse creation by policy (§6 item 1, §9 last row).
+      if (owner !== repoOwner) return refuse()
+      if (isOrg && org?.package_creation === false) return refuse()
+      return allow
+    }
+  }
+  return denied(MSG.writePackage)
+}
+
+/**
+ * Records a package ghcr.io would create on a first successful manifest push (§4.3): by the
+ * run's token → linked to the run's repository, which gets admin (§4.2: "Repositories that
+ * publish packages by using a workflow … are automatically granted admin"); by anyone else →
+ * unlinked and private.
+ * @param {World} world @param {Caller} caller @param {string} repoPath
+ * @returns {WorldPackage|undefined} the new package, if one was created
+ */
+export function recordPush(world, caller, repoPath) {
+  const { owner, name } = splitRepoPath(repoPath)
+  if (!owner || findPackage(world, owner, name)) return undefined
+  const byActions = caller.type === 'token' && caller.token.kind === 'actions'
+  const pkg = makePackage({
+    owner,
+    name,
+    repository: byActions ? world.repository : null,
+    visibility: 'private',
+    actions_access: byActions ? { [world.repository]: 'admin' } : {},
+    users_access:
+      caller.type === 'token' && caller.token.owner ? { [caller.token.owner]: 'admin' } : {},
+    inherit_access: undefined,
+  })
+  world.packages.push(pkg)
+  return pkg
+}
+
+/** A safe label for logs: the token's name, never its value. @param {Caller} caller */
+export function callerLabel(caller) {
+  return caller.type === 'token' ? caller.token.name : caller.type
+}

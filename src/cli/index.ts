@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// Entry of the `ghcr-preflight` command (bundled by ncc into dist/cli/index.js).
+
+import { main } from './main.js'
+
+// `ghcr-preflight lint | head` closes the pipe early: stop quietly instead of printing a stack trace.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0)
+  throw e
+})
+
+process.exitCode = main(process.argv.slice(2))

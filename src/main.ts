@@ -1,0 +1,141 @@
+// The action's orchestration: parse inputs and context once, run the preflight within the
+// deadline, report (annotations, job summary, outputs), and own the one setFailed.
+
+import * as core from '@actions/core'
+import { ContextError, readRunContext } from './context.js'
+import { makeFinding } from './findings/catalogue.js'
+import { createGitHubApi } from './github/api.js'
+import { createHttpClient } from './http/client.js'
+import { Deadline } from './http/deadline.js'
+import { getInputs, InputError, type Inputs } from './inputs.js'
+import { preflight, type PreflightOutcome } from './preflight.js'
+import { emitAnnotations } from './report/annotations.js'
+import { setOutputs } from './report/outputs.js'
+import { writeSummary } from './report/summary.js'
+import type { Report } from './report/types.js'
+
+/** Time kept after the deadline to write the report, so the whole step ends within timeout-seconds + 2 s. */
+const REPORT_MARGIN_MS = 1000
+
+export async function run(): Promise<void> {
+  let inputs: Inputs
+  try {
+    inputs = getInputs()
+  } catch (e) {
+    return failEarly(e)
+  }
+  try {
+    const ctx = readRunContext()
+    const deadline = new Deadline(inputs.timeoutSeconds * 1000)
+    const http = createHttpClient({ deadline })
+    const api = createGitHubApi({ apiUrl: ctx.apiUrl, http })
+    const seam = process.env.GHCR_PREFLIGHT_REGISTRY_URL?.trim()
+    const work = preflight(inputs, ctx, {
+      http,
+      api,
+      ...(seam ? { registryBaseUrl: seam.replace(/\/+$/, '') } : {}),
+      mask: (s) => core.setSecret(s),
+      log: (line) => core.info(line),
+    })
+    const outcome = await withinDeadline(work, inputs, deadline, ctx)
+    await report(outcome, inputs)
+  } catch (e) {
+    failEarly(e)
+  }
+}
+
+async function report({ report, password }: PreflightOutcome, inputs: Inputs): Promise<void> {
+  emitAnnotations(report.findings)
+  await writeSummary(report)
+  setOutputs(report, password)
+  const errors = report.findings.filter((f) => f.severity === 'error')
+  const first = errors[0] ? ` First cause: ${errors[0].title} [${errors[0].id}].` : ''
+  switch (report.result) {
+    case 'ready':
+    case 'fallback':
+      core.info(`ghcr-preflight: ${report.result} — ${report.reason}.`)
+      break
+    case 'skip':
+      core.notice(`ghcr-preflight skipped the push: ${report.reason}. See the job summary.`, {
+        title: 'ghcr-preflight: skip',
+      })
+      break
+    case 'unverified':
+      if (inputs.onUnverified === 'fail') {
+        core.setFailed(
+          `ghcr-preflight could not prove this run can push to ${report.registry}: ${report.reason} (on-unverified: fail).`,
+        )
+      } else {
+        core.warning(
+          `ghcr-preflight could not prove this run can push to ${report.registry}: ${report.reason}. See the job summary.`,
+          {
+            title: 'ghcr-preflight: unverified',
+          },
+        )
+      }
+      break
+    case 'fail':
+      core.setFailed(
+        `ghcr-preflight: this run cannot push to ${report.registry} (${errors.length} problem${errors.length === 1 ? '' : 's'}).${first} See the annotations and the job summary for the fix.`,
+      )
+      break
+  }
+}
+
+/** The run's deadline is absolute: if anything still hangs, report `unverified` instead of waiting. */
+async function withinDeadline(
+  work: Promise<PreflightOutcome>,
+  inputs: Inputs,
+  deadline: Deadline,
+  ctx: ReturnType<typeof readRunContext>,
+): Promise<PreflightOutcome> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<PreflightOutcome>((resolve) => {
+    timer = setTimeout(
+      () => {
+        const registry = inputs.registry ?? ctx.defaultRegistry
+        const place = { serverUrl: ctx.serverUrl, repository: ctx.repository, registry }
+        const report: Report = {
+          result: 'unverified',
+          canPush: false,
+          credentialSource: 'none',
+          registry,
+          username: '',
+          images: [],
+          findings: [
+            makeFinding('probe-inconclusive', place, {
+              message: `the preflight did not finish within timeout-seconds (${inputs.timeoutSeconds} s): the registry or the GitHub API did not answer in time, so nothing was proven`,
+            }),
+          ],
+          checks: [
+            { name: 'deadline', status: 'fail', detail: `${inputs.timeoutSeconds} s reached` },
+          ],
+          place,
+          reason: `the ${inputs.timeoutSeconds} s deadline was reached before the registry answered`,
+        }
+        resolve({ report, password: '' })
+      },
+      deadline.remainingMs() + REPORT_MARGIN_MS / 2,
+    )
+  })
+  try {
+    return await Promise.race([work, late])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+function failEarly(e: unknown): void {
+  const known = e instanceof InputError || e instanceof ContextError
+  const message = e instanceof Error ? e.message : String(e)
+  core.setOutput('result', 'fail')
+  core.setOutput('can-push', 'false')
+  core.setOutput('credential-source', 'none')
+  core.setOutput('findings', '[]')
+  if (!known && e instanceof Error && e.stack) core.debug(e.stack)
+  core.setFailed(
+    known
+      ? `ghcr-preflight: ${message}`
+      : `ghcr-preflight failed unexpectedly: ${message}. Please report this at https://github.com/craigedmunds/ghcr-preflight/issues`,
+  )
+}

@@ -1,0 +1,376 @@
+// The preflight itself: gathers the facts (image names, run event, workflow file, fallback
+// token, registry probe, package link) with every independent request in flight together, then
+// hands them to the pure decision. Takes its I/O by injection so tests can drive it.
+//
+// Critical path: the registry's challenge, the token request and the upload POST (3 sequential
+// round trips); the REST calls (workflow file, owner type, fallback checks, package link) run
+// beside them.
+
+import { decide, type CandidateFacts, type ProbeVerdict } from './decision/decide.js'
+import { resolveRunTokenFindings } from './decision/causes.js'
+import type { RunContext } from './context.js'
+import { makeFinding } from './findings/catalogue.js'
+import type { Finding, Place } from './findings/types.js'
+import { checkFallback } from './fallback/check.js'
+import type { FallbackAssessment } from './fallback/assess.js'
+import type { GitHubApi } from './github/api.js'
+import type { HttpClient } from './http/types.js'
+import { checkImage, defaultImage, type CheckedImage } from './image/check.js'
+import { checkRegistryHost } from './image/registry-host.js'
+import type { Inputs } from './inputs.js'
+import { checkPackageLink, type PackageLink } from './package/linkage.js'
+import { classifyProbe } from './registry/classify.js'
+import { fetchChallenge } from './registry/challenge.js'
+import { probeAll, type ProbeCredential, type ProbeResult } from './registry/probe-all.js'
+import type { Check, Report } from './report/types.js'
+import { checkEvent } from './run/events.js'
+import { analyseWorkflow } from './workflow-facts.js'
+
+export interface PreflightDeps {
+  http: HttpClient
+  api: GitHubApi
+  /** Where the registry is reached (the GHCR_PREFLIGHT_REGISTRY_URL seam), else https://<registry>. */
+  registryBaseUrl?: string
+  mask: (secret: string) => void
+  log: (line: string) => void
+  now?: () => Date
+}
+
+export interface PreflightOutcome {
+  report: Report
+  /** The chosen credential; '' when none. Masked by the caller before it is set as an output. */
+  password: string
+}
+
+type Namespace = 'user' | 'org' | 'unknown'
+
+export async function preflight(
+  inputs: Inputs,
+  ctx: RunContext,
+  deps: PreflightDeps,
+): Promise<PreflightOutcome> {
+  const started = Date.now()
+  const registry = inputs.registry ?? ctx.defaultRegistry
+  const place: Place = { serverUrl: ctx.serverUrl, repository: ctx.repository, registry }
+  const findings: Finding[] = []
+  const checks: Check[] = []
+
+  // Static facts first: pure and instant.
+  findings.push(...checkRegistryHost(ctx.serverUrl, registry, place))
+  const { images, imageBlocked, imageFindings } = normaliseImages(inputs, ctx, registry, place)
+  findings.push(...imageFindings)
+  checks.push({
+    name: 'image names',
+    status: imageBlocked ? 'fail' : imageFindings.length > 0 ? 'warn' : 'pass',
+    detail: images.map((i) => i.name).join(', ') || 'no usable image',
+  })
+  const event = checkEvent(ctx, place)
+  findings.push(...event.findings)
+  checks.push({
+    name: 'run event',
+    status: event.untrusted ? 'warn' : 'pass',
+    detail: event.untrusted
+      ? `${event.untrusted} (${ctx.eventName})`
+      : `${ctx.eventName || 'unknown event'} by ${ctx.actor || 'unknown actor'}`,
+  })
+
+  const runToken = inputs.githubToken
+  const fallbackToken = inputs.fallbackToken
+  const actor = ctx.actor || 'github-actions[bot]'
+  const probeEnabled = inputs.probe && !imageBlocked && images.length > 0
+
+  // Everything that needs the network starts now, together.
+  const workflowTask = analyseWorkflow({ inputs, ctx, api: deps.api, place, registry })
+  // The owner's kind (user or organisation) only matters for REST calls; a static run makes none.
+  const namespaceTask: Promise<Namespace> =
+    probeEnabled || fallbackToken
+      ? namespaceOf(images, ctx, deps.api, runToken)
+      : Promise.resolve('unknown')
+  const base = deps.registryBaseUrl ?? `https://${registry}`
+  const challenge = probeEnabled ? fetchChallenge(deps.http, base) : undefined
+  const credentials: ProbeCredential[] = []
+  if (runToken) credentials.push({ source: 'github-token', username: actor, password: runToken })
+  // The fallback is probed at once with the best username known now; ghcr.io is not known to
+  // check it (research §2.2), and the PAT owner's login from GET /user is what gets exported.
+  if (fallbackToken) {
+    credentials.push({
+      source: 'fallback-token',
+      username: inputs.fallbackUsername ?? actor,
+      password: fallbackToken,
+    })
+  }
+  const probeTask =
+    probeEnabled && credentials.length > 0
+      ? probeAll({
+          http: deps.http,
+          baseUrl: base,
+          registryHost: registry,
+          targets: images.map((i) => ({ image: i.name, repository: i.path })),
+          credentials,
+          challenge: challenge!,
+          onSecret: deps.mask,
+        })
+      : Promise.resolve(undefined)
+
+  const [workflow, namespace] = await Promise.all([workflowTask, namespaceTask])
+  const owner = images[0]?.owner ?? ctx.owner.toLowerCase()
+  const fallbackConfigured = fallbackToken !== '' || workflow.fallbackConfigured
+  const fallbackTask: Promise<FallbackAssessment | undefined> = fallbackConfigured
+    ? checkFallback({
+        api: deps.api,
+        token: fallbackToken,
+        runToken,
+        configured: true,
+        ownerType: namespace,
+        owner,
+        place,
+        actor,
+        ...(inputs.fallbackUsername ? { usernameInput: inputs.fallbackUsername } : {}),
+        ...(event.untrusted ? { untrusted: event.untrusted } : {}),
+        ...(deps.now ? { now: deps.now() } : {}),
+        ...(workflow.fallbackAt ? { at: workflow.fallbackAt } : {}),
+      })
+    : Promise.resolve(undefined)
+  // Which repository the package is linked to: asked with the fallback once it is known to be a
+  // usable PAT (its 404 means "no such package"), else with the run token (whose 404 proves
+  // nothing). Only worth asking when the registry is asked too.
+  const linkTask: Promise<PackageLink[]> =
+    probeEnabled && namespace !== 'unknown'
+      ? fallbackTask.then((fb) => {
+          const usePat = !!fb && fb.candidate && !fb.inconclusive && fallbackToken !== ''
+          const token = usePat ? fallbackToken : runToken
+          if (!token) return []
+          return Promise.all(
+            images.map((image) =>
+              checkPackageLink({
+                api: deps.api,
+                token,
+                tokenIsRunToken: !usePat,
+                ownerType: namespace as 'user' | 'org',
+                owner: image.owner,
+                name: image.path.slice(image.owner.length + 1),
+                runRepository: ctx.repository,
+                place,
+                image: image.name,
+              }),
+            ),
+          )
+        })
+      : Promise.resolve([])
+  const [probe, fallback, links] = await Promise.all([probeTask, fallbackTask, linkTask])
+
+  findings.push(...workflow.findings)
+  checks.push(...workflow.checks)
+
+  // Registry answers → findings per credential.
+  const resultsFor = (source: ProbeCredential['source']): ProbeResult[] =>
+    probe?.results.filter((r) => r.credential === source) ?? []
+  const classify = (r: ProbeResult): Finding[] =>
+    classifyProbe(r.outcome, {
+      credential: r.credential,
+      image: r.image,
+      owner: images.find((i) => i.name === r.image)?.owner ?? owner,
+      ...(namespace !== 'unknown' ? { ownerType: namespace } : {}),
+      packageName: r.repository.split('/').slice(1).join('/'),
+      place,
+      runRepository: ctx.repository,
+    })
+  const runResults = resultsFor('github-token')
+  const fallbackResults = resultsFor('fallback-token')
+  const runVerdicts: ProbeVerdict[] = runResults.map((r) => r.outcome.verdict)
+  const fallbackVerdicts: ProbeVerdict[] = fallbackResults.map((r) => r.outcome.verdict)
+  const runProven = runVerdicts.length > 0 && runVerdicts.every((v) => v === 'allowed')
+
+  const linkFindings = links.flatMap((l) => l.findings)
+  const runTokenFindings = resolveRunTokenFindings({
+    registryFindings: runResults.flatMap(classify),
+    registryAnswers: runResults
+      .filter((r) => r.outcome.verdict !== 'allowed')
+      .map((r) => r.outcome),
+    staticFindings: findings,
+    linkFindings,
+    untrusted: event.untrusted,
+    runProven,
+    staticPackages: workflow.packages,
+  })
+  findings.splice(0, findings.length, ...runTokenFindings.findings)
+
+  const fallbackCandidate = !!fallback && fallback.candidate && fallbackToken !== ''
+  if (fallback) findings.push(...fallback.findings)
+  if (fallbackCandidate) findings.push(...fallbackResults.flatMap(classify))
+
+  if (!inputs.probe) {
+    findings.push(makeFinding('probe-disabled', place, {}))
+  }
+
+  const runFacts: CandidateFacts = {
+    source: 'github-token',
+    usable: runToken !== '',
+    probes: runVerdicts,
+  }
+  const fallbackFacts: CandidateFacts | undefined = fallbackToken
+    ? { source: 'fallback-token', usable: fallbackCandidate, probes: fallbackVerdicts }
+    : undefined
+  const decision = decide({
+    imageBlocked: imageBlocked || images.length === 0,
+    ...(event.untrusted ? { untrusted: event.untrusted } : {}),
+    onUntrusted: inputs.onUntrusted,
+    probeEnabled,
+    staticRunToken: workflow.packages,
+    runToken: runFacts,
+    ...(fallbackFacts ? { fallback: fallbackFacts } : {}),
+  })
+
+  // Severity follows the verdict: with a working credential, the other's problems are warnings
+  // (root causes to fix so the PAT can be retired), not errors.
+  const finalFindings = settleSeverities(findings, decision.result, decision.credential)
+  checks.push(...probeChecks(runResults, fallbackResults, inputs.probe, !!fallbackToken))
+  if (fallback) checks.push(fallbackCheck(fallback))
+  for (const l of links) if (l.check) checks.push(l.check)
+
+  const username =
+    decision.credential === 'github-token'
+      ? actor
+      : decision.credential === 'fallback-token'
+        ? (fallback?.username ?? inputs.fallbackUsername ?? actor)
+        : ''
+  const password =
+    decision.credential === 'github-token'
+      ? runToken
+      : decision.credential === 'fallback-token'
+        ? fallbackToken
+        : ''
+  deps.log(`verdict: ${decision.result} (${decision.reason})`)
+  if (probe)
+    deps.log(
+      `registry probe: ${probe.results.length} probe(s), ${probe.roundTrips} sequential round trip(s), ${probe.elapsedMs} ms`,
+    )
+
+  return {
+    report: {
+      result: decision.result,
+      canPush: decision.canPush,
+      credentialSource: decision.credential,
+      registry,
+      username,
+      images: images.map((i) => i.name),
+      findings: sortFindings(finalFindings),
+      checks,
+      durationMs: Date.now() - started,
+      place,
+      reason: decision.reason,
+    },
+    password,
+  }
+}
+
+function normaliseImages(
+  inputs: Inputs,
+  ctx: RunContext,
+  registry: string,
+  place: Place,
+): { images: CheckedImage[]; imageBlocked: boolean; imageFindings: Finding[] } {
+  const raws = inputs.images.length > 0 ? inputs.images : [defaultImage(registry, ctx.repository)]
+  const images: CheckedImage[] = []
+  const imageFindings: Finding[] = []
+  let imageBlocked = false
+  for (const raw of raws) {
+    const r = checkImage(raw, { registry, owner: ctx.owner, place })
+    for (const f of r.findings) {
+      // The action lower-cases what it probes and exports the normalised names in `images`, so
+      // capitals in the input are a warning here (contracts §1: "lower-cased by the action").
+      imageFindings.push(f.id === 'image-name-uppercase' ? { ...f, severity: 'warning' } : f)
+    }
+    const blocking = r.findings.some(
+      (f) => f.id === 'image-name-invalid' || f.id === 'image-registry-mismatch',
+    )
+    if (!r.image || blocking) {
+      imageBlocked = true
+      continue
+    }
+    if (!images.some((i) => i.name === r.image!.name)) images.push(r.image)
+  }
+  return { images, imageBlocked, imageFindings }
+}
+
+/** User or organisation namespace: from the event payload when it names the owner, else the API. */
+async function namespaceOf(
+  images: CheckedImage[],
+  ctx: RunContext,
+  api: GitHubApi,
+  token: string,
+): Promise<Namespace> {
+  const owner = images[0]?.owner
+  if (!owner) return 'unknown'
+  const repo = ctx.event.repository as { owner?: { login?: string; type?: string } } | undefined
+  if (repo?.owner?.login && repo.owner.login.toLowerCase() === owner && repo.owner.type) {
+    return repo.owner.type === 'Organization' ? 'org' : 'user'
+  }
+  if (!token) return 'unknown'
+  const answer = await api.getOwner(owner, token)
+  if (answer.kind !== 'ok') return 'unknown'
+  return answer.type === 'Organization' ? 'org' : 'user'
+}
+
+const SEVERITY_ORDER = { error: 0, warning: 1, notice: 2 } as const
+
+function sortFindings(findings: Finding[]): Finding[] {
+  return [...findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity])
+}
+
+function settleSeverities(
+  findings: Finding[],
+  result: Report['result'],
+  credential: Report['credentialSource'],
+): Finding[] {
+  if (result !== 'ready' && result !== 'fallback') return findings
+  return findings.map((f) => {
+    if (f.severity !== 'error') return f
+    // A working credential was proven: remaining problems cannot break this push.
+    if (credential === 'fallback-token' && f.id.startsWith('fallback-token')) return f
+    return { ...f, severity: 'warning' }
+  })
+}
+
+function describe(r: ProbeResult): string {
+  const o = r.outcome
+  if (o.verdict === 'allowed') return `${r.image}: upload accepted (${o.status ?? 202})`
+  const said = [o.status, o.message].filter(Boolean).join(' ')
+  return `${r.image}: ${o.verdict}${said ? ` (${said})` : ''}${o.reason ? `: ${o.reason}` : ''}`
+}
+
+function probeChecks(
+  run: ProbeResult[],
+  fb: ProbeResult[],
+  enabled: boolean,
+  hasFallback: boolean,
+): Check[] {
+  const row = (name: string, results: ProbeResult[]): Check => {
+    if (!enabled) return { name, status: 'skip', detail: 'probe: false' }
+    if (results.length === 0) return { name, status: 'skip', detail: 'not probed' }
+    const allowed = results.every((r) => r.outcome.verdict === 'allowed')
+    const refused = results.some(
+      (r) => r.outcome.verdict === 'denied' || r.outcome.verdict === 'unauthorized',
+    )
+    return {
+      name,
+      status: allowed ? 'pass' : refused ? 'fail' : 'warn',
+      detail: results.map(describe).join('; '),
+    }
+  }
+  const rows = [row("push probe with the run's token", run)]
+  if (hasFallback) rows.push(row('push probe with the fallback token', fb))
+  return rows
+}
+
+function fallbackCheck(f: FallbackAssessment): Check {
+  const bits = [`kind ${f.kind}`]
+  if (f.login) bits.push(`owner ${f.login}`)
+  if (f.scopes) bits.push(`scopes ${f.scopes.join(' ') || 'none'}`)
+  if (f.expiresAt) bits.push(`expires ${f.expiresAt}`)
+  return {
+    name: 'fallback token',
+    status: f.candidate ? (f.inconclusive ? 'warn' : 'pass') : 'fail',
+    detail: bits.join(', '),
+  }
+}

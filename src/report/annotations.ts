@@ -1,0 +1,89 @@
+// Findings as workflow annotations. GitHub shows at most 10 annotations per severity per step,
+// so the most important ones are annotated (errors first) and the full list, with every fix
+// step, goes to the log (and the job summary).
+
+import * as core from '@actions/core'
+import type { AnnotationProperties } from '@actions/core'
+import type { Finding, Severity } from '../findings/types.js'
+
+export interface AnnotationSink {
+  error(message: string, properties?: AnnotationProperties): void
+  warning(message: string, properties?: AnnotationProperties): void
+  notice(message: string, properties?: AnnotationProperties): void
+  info(message: string): void
+}
+
+/** GitHub's per-step cap for each annotation level. */
+export const ANNOTATIONS_PER_SEVERITY = 10
+
+const ORDER: Severity[] = ['error', 'warning', 'notice']
+
+/** Annotates up to 10 findings per severity, errors first; logs all of them. Returns how many were annotated. */
+export function emitAnnotations(
+  findings: Finding[],
+  sink: AnnotationSink = {
+    error: core.error,
+    warning: core.warning,
+    notice: core.notice,
+    info: core.info,
+  },
+): number {
+  const sorted = ORDER.flatMap((s) => findings.filter((f) => f.severity === s))
+  let annotated = 0
+  for (const severity of ORDER) {
+    const group = sorted.filter((f) => f.severity === severity).slice(0, ANNOTATIONS_PER_SEVERITY)
+    for (const f of group) {
+      sink[severity](annotationMessage(f), annotationProperties(f))
+      annotated++
+    }
+  }
+
+  if (findings.length > 0) {
+    sink.info(`ghcr-preflight found ${plural(findings.length, 'problem')}:`)
+    for (const f of sorted) sink.info(formatFinding(f))
+  }
+  const skipped = findings.length - annotated
+  if (skipped > 0) {
+    sink.info(
+      `${plural(skipped, 'finding')} ${skipped === 1 ? 'was' : 'were'} not annotated (GitHub shows at most ${ANNOTATIONS_PER_SEVERITY} annotations per severity in a step); all are listed above and in the job summary`,
+    )
+  }
+  return annotated
+}
+
+export function annotationProperties(f: Finding): AnnotationProperties {
+  const props: AnnotationProperties = { title: f.id }
+  // A line or column means nothing without the file it is in.
+  if (f.file !== undefined) {
+    props.file = f.file
+    if (f.line !== undefined) {
+      props.startLine = f.line
+      if (f.column !== undefined) props.startColumn = f.column
+    }
+  }
+  return props
+}
+
+export function annotationMessage(f: Finding): string {
+  const first = f.fix[0]
+  return first === undefined ? f.message : `${f.message}\nFix: ${first}`
+}
+
+/** The log form: actionlint-like head line, then the message and every fix step. */
+export function formatFinding(f: Finding): string {
+  const where = f.file
+    ? `${f.file}${f.line ? `:${f.line}${f.column ? `:${f.column}` : ''}` : ''}: `
+    : ''
+  const lines = [`${f.severity}: ${where}${f.title} [${f.id}]`, `  ${f.message}`]
+  if (f.image) lines.push(`  image: ${f.image}`)
+  f.fix.forEach((step, i) => {
+    const [head, ...rest] = step.split('\n')
+    lines.push(`  ${i + 1}. ${head}`)
+    for (const r of rest) lines.push(`     ${r}`)
+  })
+  return lines.join('\n')
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`
+}

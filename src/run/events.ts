@@ -1,0 +1,88 @@
+// Facts about the run's trigger that decide whether the run's token can ever write:
+// pull requests from forks and Dependabot runs get a read-only token and no Actions secrets.
+// These are facts (warnings); the caller decides whether that means skip or fail.
+
+import type { RunContext } from '../context.js'
+import { makeFinding } from '../findings/catalogue.js'
+import type { Finding, Place } from '../findings/types.js'
+
+export type Untrusted = 'fork-pull-request' | 'dependabot-run'
+
+/** Events whose token is read-only when the head repository is a fork. pull_request_target is not one. */
+const PULL_REQUEST_EVENTS = new Set([
+  'pull_request',
+  'pull_request_review',
+  'pull_request_review_comment',
+])
+
+const DEPENDABOT = 'dependabot[bot]'
+
+export function checkEvent(
+  ctx: RunContext,
+  place: Place,
+): { untrusted: Untrusted | undefined; findings: Finding[] } {
+  const findings: Finding[] = []
+  let untrusted: Untrusted | undefined
+
+  const fork = forkHead(ctx)
+  if (fork !== undefined) {
+    untrusted = 'fork-pull-request'
+    const number = prNumber(ctx.event)
+    const from =
+      fork === null ? 'a deleted fork (the event names no head repository)' : `the fork ${fork}`
+    findings.push(
+      makeFinding('fork-pull-request', place, {
+        message: `this ${ctx.eventName} run is for pull request${number ? ` #${number}` : ''} from ${from}: GitHub gives it a read-only GITHUB_TOKEN whatever \`permissions\` says, and no secrets, so it cannot push to ${place.registry}`,
+        details: { head: fork ?? undefined },
+      }),
+    )
+  }
+
+  const byActor = ctx.actor === DEPENDABOT
+  const byTrigger = ctx.triggeringActor === DEPENDABOT
+  if (byActor || byTrigger) {
+    untrusted ??= 'dependabot-run'
+    const who =
+      byActor && byTrigger
+        ? 'was triggered by Dependabot'
+        : byActor
+          ? `was started by Dependabot and re-run by ${ctx.triggeringActor || 'another user'} (Dependabot's rules still apply)`
+          : `was triggered by Dependabot (actor ${ctx.actor || 'unknown'})`
+    findings.push(
+      makeFinding('dependabot-run', place, {
+        message: `this ${ctx.eventName || 'workflow'} run ${who}: its GITHUB_TOKEN is read-only unless \`permissions\` grants \`packages: write\`, and only Dependabot secrets are available (Actions secrets such as GHCR_TOKEN are empty)`,
+      }),
+    )
+  }
+  return { untrusted, findings }
+}
+
+/**
+ * The fork's full name when the run is a pull request from a fork, null when the head
+ * repository is gone (a deleted fork), undefined when the run is not from a fork.
+ */
+function forkHead(ctx: RunContext): string | null | undefined {
+  if (!PULL_REQUEST_EVENTS.has(ctx.eventName)) return undefined
+  const pr = obj(ctx.event.pull_request)
+  if (!pr) return undefined // no payload: nothing proven either way
+  const head = obj(pr.head)
+  const repo = obj(head?.repo)
+  if (!repo) return null
+  const fullName = typeof repo.full_name === 'string' ? repo.full_name : undefined
+  if (fullName === undefined) return repo.fork === true ? null : undefined
+  // A same-named head is this repository even when it is itself a fork of something else.
+  if (fullName.toLowerCase() === ctx.repository.toLowerCase()) return undefined
+  return fullName
+}
+
+function prNumber(event: Record<string, unknown>): number | undefined {
+  const pr = obj(event.pull_request)
+  const n = pr?.number ?? event.number
+  return typeof n === 'number' ? n : undefined
+}
+
+function obj(v: unknown): Record<string, unknown> | undefined {
+  return v && typeof v === 'object' && !Array.isArray(v)
+    ? (v as Record<string, unknown>)
+    : undefined
+}

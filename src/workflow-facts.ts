@@ -1,0 +1,126 @@
+// What the workflow files say about this run: the running job's packages permission (with the
+// line to annotate), whether the preflight step configures a fallback token, and the
+// reusable-workflow permission ceilings of the repository's own workflows (as warnings: a run
+// that got this far is not the one that dies at start-up, but another may be).
+
+import type { RunContext } from './context.js'
+import { makeFinding } from './findings/catalogue.js'
+import type { Finding, Place } from './findings/types.js'
+import type { GitHubApi } from './github/api.js'
+import type { Inputs } from './inputs.js'
+import type { Check } from './report/types.js'
+import { analyseRunningJob, findPreflightSteps } from './workflow/analyse.js'
+import { parseWorkflow } from './workflow/parse.js'
+import { checkReusableCeilings } from './workflow/reusable.js'
+import { listRepositoryWorkflows, loadWorkflowFile } from './workflow-source/load.js'
+
+export interface WorkflowFacts {
+  findings: Finding[]
+  checks: Check[]
+  /** The running job's packages permission as the file states it. */
+  packages: 'write' | 'not-write' | 'unknown'
+  /** The preflight step passes a `fallback-token` input (whatever its value in this run). */
+  fallbackConfigured: boolean
+  fallbackAt?: { file: string; line?: number; column?: number }
+}
+
+export interface AnalyseWorkflowOptions {
+  inputs: Inputs
+  ctx: RunContext
+  api: GitHubApi
+  place: Place
+  registry: string
+}
+
+export async function analyseWorkflow(o: AnalyseWorkflowOptions): Promise<WorkflowFacts> {
+  const { ctx, place } = o
+  const facts: WorkflowFacts = {
+    findings: [],
+    checks: [],
+    packages: 'unknown',
+    fallbackConfigured: false,
+  }
+  facts.findings.push(...ceilingWarnings(ctx, place))
+
+  const loaded = await loadWorkflowFile({
+    ctx,
+    ...(o.inputs.workflowFile ? { override: o.inputs.workflowFile } : {}),
+    api: o.api,
+    token: o.inputs.githubToken,
+  })
+  if ('problem' in loaded) {
+    facts.findings.push(makeFinding('workflow-unreadable', place, { message: loaded.problem }))
+    facts.checks.push({ name: 'workflow permissions', status: 'skip', detail: loaded.problem })
+    return facts
+  }
+  const parsed = parseWorkflow(loaded.text, loaded.path)
+  if (!parsed.ok) {
+    facts.findings.push(
+      makeFinding('workflow-unreadable', place, {
+        message: `${loaded.path} could not be parsed: ${parsed.message}`,
+        file: loaded.path,
+        ...(parsed.line ? { line: parsed.line } : {}),
+        ...(parsed.column ? { column: parsed.column } : {}),
+      }),
+    )
+    facts.checks.push({
+      name: 'workflow permissions',
+      status: 'fail',
+      detail: `${loaded.path} does not parse`,
+    })
+    return facts
+  }
+  if (!ctx.job) {
+    facts.checks.push({
+      name: 'workflow permissions',
+      status: 'skip',
+      detail: 'GITHUB_JOB is not set',
+    })
+    return facts
+  }
+  const analysis = analyseRunningJob(parsed.workflow, ctx.job, place, loaded.path)
+  facts.findings.push(...analysis.findings)
+  const p = analysis.packages
+  if (p) {
+    facts.packages =
+      p.value === 'write'
+        ? 'write'
+        : p.value === 'read' || p.value === 'none'
+          ? 'not-write'
+          : 'unknown'
+    facts.checks.push({
+      name: 'workflow permissions',
+      status:
+        facts.packages === 'write' ? 'pass' : facts.packages === 'not-write' ? 'fail' : 'warn',
+      detail: `job "${ctx.job}" in ${loaded.path} (${loaded.source}): ${p.raw}`,
+    })
+  } else {
+    facts.checks.push({
+      name: 'workflow permissions',
+      status: 'skip',
+      detail: `job "${ctx.job}" is not in ${loaded.path}`,
+    })
+  }
+  if (analysis.job) {
+    const step = findPreflightSteps(analysis.job).find((s) => s.fallbackConfigured)
+    if (step) {
+      facts.fallbackConfigured = true
+      const at = step.fallbackToken?.key ?? step.uses
+      facts.fallbackAt = { file: loaded.path, line: at.line, column: at.column }
+    }
+  }
+  return facts
+}
+
+function ceilingWarnings(ctx: RunContext, place: Place): Finding[] {
+  if (!ctx.workspace) return []
+  const files = listRepositoryWorkflows(ctx.workspace).flatMap((f) => {
+    const parsed = parseWorkflow(f.text, f.path)
+    return parsed.ok ? [{ path: f.path, model: parsed.workflow }] : []
+  })
+  if (files.length === 0) return []
+  // This run started, so its own workflow passed GitHub's start-up check; others may not.
+  return checkReusableCeilings(files, place).map((f) =>
+    f.severity === 'error' ? { ...f, severity: 'warning' } : f,
+  )
+}

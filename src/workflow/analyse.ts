@@ -1,0 +1,213 @@
+// Permission findings for one job, and the lookups the action needs about the job it runs in.
+
+import { makeFinding } from '../findings/catalogue.js'
+import type { Finding, Place, Severity } from '../findings/types.js'
+import type { JobModel, Pos, ScalarValue, StepModel, WorkflowModel } from './model.js'
+import { effectivePermission, type EffectivePermission } from './permissions.js'
+
+export interface RunningJobAnalysis {
+  jobFound: boolean
+  job?: JobModel
+  /** The job's effective `packages` permission (absent when the job is not in the file). */
+  packages?: EffectivePermission
+  findings: Finding[]
+}
+
+export interface PermissionFindingOptions {
+  /** Why the job needs write, appended to messages ("it pushes with docker push at line 14"). */
+  because?: string
+  /** Severity for packages-permission-missing when the need for write is only likely. */
+  missingSeverity?: Severity
+}
+
+/**
+ * Analyses the job the action runs in. A job id that is not in the file is reported, never guessed:
+ * inside a reusable workflow GITHUB_WORKFLOW_REF names the caller's file while GITHUB_JOB is the
+ * called job's id.
+ */
+export function analyseRunningJob(
+  model: WorkflowModel,
+  jobId: string,
+  place: Place,
+  file: string,
+): RunningJobAnalysis {
+  const job = model.jobs.find((j) => j.id === jobId)
+  if (!job) {
+    const defined = model.jobs.map((j) => `"${j.id}"`).join(', ')
+    return {
+      jobFound: false,
+      findings: [
+        makeFinding('workflow-job-not-found', place, {
+          message:
+            `job "${jobId}" is not defined in ${file}` +
+            (defined ? ` (it defines ${defined})` : ' (it defines no jobs)') +
+            '. This happens when the step runs inside a reusable workflow: GITHUB_WORKFLOW_REF names the calling workflow file, while GITHUB_JOB is the id of the job in the called workflow. ' +
+            "The job's permissions were not checked from the file; the registry probe still tells whether the token can push",
+          severity: 'notice',
+          file,
+          ...(model.jobsPos ? { line: model.jobsPos.line, column: model.jobsPos.column } : {}),
+          details: { job: jobId, file },
+        }),
+      ],
+    }
+  }
+  const packages = effectivePermission(model, job)
+  return { jobFound: true, job, packages, findings: permissionFindings(model, job, place, file) }
+}
+
+/** packages-permission-missing / -undeclared for a job that needs to push. */
+export function permissionFindings(
+  model: WorkflowModel,
+  job: JobModel,
+  place: Place,
+  file: string,
+  options: PermissionFindingOptions = {},
+): Finding[] {
+  const eff = effectivePermission(model, job)
+  const because = options.because ? `; ${options.because}` : ''
+  const at = (p: Pos) => ({ file, line: p.line, column: p.column })
+  const details = { job: job.id, file, level: eff.level, value: eff.value }
+  if (eff.value === 'write' || eff.level === 'caller') return []
+  if (eff.level === 'default') {
+    return [
+      makeFinding('packages-permission-undeclared', place, {
+        message:
+          `job "${job.id}" declares no permissions and neither does the workflow, so its token gets the repository or organisation default for packages, ` +
+          `which is read-only for repositories created since February 2023 (Settings → Actions → General → Workflow permissions)${because}`,
+        fix: [
+          `Add a permissions block to job "${job.id}" (it applies to this job only):\n` +
+            jobBlockYaml(job, suggestedScopes(job, undefined), place.registry),
+        ],
+        ...at(job.pos),
+        details,
+      }),
+    ]
+  }
+  const message =
+    eff.value === 'invalid'
+      ? `job "${job.id}" has an invalid permissions value: ${eff.reason}; GitHub rejects the workflow file${because}`
+      : `job "${job.id}" ${eff.level === 'job' ? 'sets permissions' : "inherits the workflow's permissions"} without packages: write ` +
+        `(packages is "${eff.value}" because ${eff.reason})${because}`
+  return [
+    makeFinding('packages-permission-missing', place, {
+      message,
+      fix: missingFix(job, eff, place.registry),
+      ...(options.missingSeverity ? { severity: options.missingSeverity } : {}),
+      ...at(eff.location),
+      details,
+    }),
+  ]
+}
+
+function missingFix(job: JobModel, eff: EffectivePermission, registry: string): string[] {
+  const block = eff.block!
+  const line = eff.location.line
+  const steps: string[] = []
+  const ownBlock = jobBlockYaml(job, suggestedScopes(job, block), registry)
+  if (eff.level === 'workflow') {
+    steps.push(
+      `Give job "${job.id}" its own permissions block (a job block replaces the workflow's block, so repeat the scopes the job needs):\n${ownBlock}`,
+    )
+    steps.push(
+      eff.scopeKey
+        ? `Or change "${eff.raw}" at line ${line} to "packages: write" (this grants write to every job in the file that has no block of its own)`
+        : `Or add "packages: write" to the workflow's permissions block at line ${line} (this grants write to every job in the file that has no block of its own)`,
+    )
+  } else if (block.alias) {
+    // `permissions: *anchor` cannot be edited in place: give the job its own block.
+    steps.push(
+      `Replace "permissions: *${block.alias.anchor}" at line ${line} with a block of the job's own:\n${ownBlock}`,
+    )
+  } else if (eff.scopeKey) {
+    steps.push(
+      eff.value === 'invalid'
+        ? `Change "${eff.raw}" at line ${line} to "packages: write" (allowed values: read, write, none)`
+        : `Change "${eff.raw}" at line ${line} to:\n    packages: write # to push to ${registry}`,
+    )
+  } else if (block.kind === 'map') {
+    steps.push(
+      `Add "packages: write" to the permissions block of job "${job.id}" at line ${line}:\n${ownBlock}`,
+    )
+  } else {
+    steps.push(
+      `Replace "${eff.raw}" at line ${line} with a list of scopes (read-all and write-all cannot be combined with single scopes):\n${ownBlock}`,
+    )
+  }
+  if (block.alias) {
+    steps.push(
+      `Or add "packages: write" to the anchored block &${block.alias.anchor} at line ${block.alias.at.line} (every job that uses *${block.alias.anchor} then gets it)`,
+    )
+  }
+  return steps
+}
+
+/** The scopes to keep in a suggested block: the ones already listed (valid values only), else contents: read. */
+function suggestedScopes(
+  job: JobModel,
+  block: EffectivePermission['block'],
+): Array<[string, string]> {
+  const out: Array<[string, string]> = []
+  if (block?.kind === 'map') {
+    for (const [scope, entry] of block.scopes) {
+      if (scope === 'packages') continue
+      if (['read', 'write', 'none'].includes(entry.value)) out.push([scope, entry.value])
+    }
+  }
+  const listed = block?.kind === 'map' && block.scopes.size > 0
+  if (!listed && !out.some(([s]) => s === 'contents') && needsContents(job)) {
+    out.unshift(['contents', 'read'])
+  }
+  return out
+}
+
+/** actions/checkout needs contents: read; a job without steps (or without checkout) may not. */
+function needsContents(job: JobModel): boolean {
+  return (
+    job.steps.length === 0 ||
+    job.steps.some((s) => /^actions\/checkout@/i.test(s.uses?.value ?? ''))
+  )
+}
+
+export function jobBlockYaml(
+  job: Pick<JobModel, 'id'>,
+  scopes: Array<[string, string]>,
+  registry: string,
+): string {
+  const lines = ['jobs:', `  ${job.id}:`, '    permissions:']
+  for (const [scope, value] of scopes) lines.push(`      ${scope}: ${value}`)
+  lines.push(`      packages: write # to push to ${registry}`)
+  return lines.map((l) => `    ${l}`).join('\n')
+}
+
+export interface PreflightStep {
+  step: StepModel
+  uses: ScalarValue
+  /** True when `with.fallback-token` is present with a non-empty value (usually an expression). */
+  fallbackConfigured: boolean
+  /** The `fallback-token` key and value, when present. */
+  fallbackToken?: { key: Pos; value: ScalarValue }
+}
+
+/** `craigedmunds/ghcr-preflight@…`, `…/preflight@…`, or the repository's own `./` / `./preflight`. */
+export function isPreflightUses(uses: string): boolean {
+  const u = uses.trim()
+  if (/^craigedmunds\/ghcr-preflight(\/preflight)?\/?@/i.test(u)) return true
+  return /^\.\/?(preflight\/?)?$/.test(u)
+}
+
+/** Steps of `job` that run this action, with whether a fallback token is configured on them. */
+export function findPreflightSteps(job: JobModel): PreflightStep[] {
+  const out: PreflightStep[] = []
+  for (const step of job.steps) {
+    if (!step.uses || !isPreflightUses(step.uses.value)) continue
+    const fb = step.with.get('fallback-token')
+    const item: PreflightStep = {
+      step,
+      uses: step.uses,
+      fallbackConfigured: !!fb && !fb.value.nonScalar && fb.value.value.trim() !== '',
+    }
+    if (fb) item.fallbackToken = fb
+    out.push(item)
+  }
+  return out
+}

@@ -1,0 +1,223 @@
+// The offline lint over workflow texts: pure (texts in, findings out), so the CLI, tests and the
+// benchmark all call the same thing. Only jobs that push are judged, so the output has no noise.
+
+import { makeFinding } from '../findings/catalogue.js'
+import type { Finding, Place } from '../findings/types.js'
+import { checkImage } from '../image/check.js'
+import { permissionFindings } from './analyse.js'
+import type { JobModel } from './model.js'
+import { parseWorkflow } from './parse.js'
+import { findPushes, type ImageReference, type PushAnalysis } from './pushers.js'
+import { checkReusableCeilings, type WorkflowFile } from './reusable.js'
+
+export interface LintInput {
+  /** Path relative to the current folder, POSIX separators; used as the finding's file. */
+  path: string
+  text: string
+}
+
+export interface LintOptions {
+  place: Place
+  /**
+   * The repository owner when it is really known (from --repository, GITHUB_REPOSITORY or the git
+   * remote): enables the image owner check and the capitals check on `${{ github.repository }}`.
+   */
+  owner?: string
+}
+
+export function lintFiles(files: LintInput[], options: LintOptions): Finding[] {
+  const { place } = options
+  const findings: Finding[] = []
+  const parsed: WorkflowFile[] = []
+  for (const f of files) {
+    const result = parseWorkflow(f.text, f.path)
+    if (!result.ok) {
+      findings.push(
+        makeFinding('workflow-unreadable', place, {
+          message: `${f.path} could not be read as a workflow: ${result.message}`,
+          fix: [
+            result.line
+              ? `Fix the YAML at line ${result.line}${result.column ? `, column ${result.column}` : ''} (actionlint shows the same error with more context)`
+              : 'Make sure the file is a GitHub Actions workflow: a YAML mapping with `on:` and `jobs:`',
+          ],
+          file: f.path,
+          details: { file: f.path },
+          ...(result.line ? { line: result.line } : {}),
+          ...(result.column ? { column: result.column } : {}),
+        }),
+      )
+      continue
+    }
+    const model = result.workflow
+    parsed.push({ path: f.path, model })
+    for (const job of model.jobs) {
+      if (job.steps.length === 0) continue
+      const pushes = findPushes(model, job, place.registry)
+      if (!pushes.pushes) continue
+      findings.push(
+        ...permissionFindings(model, job, place, f.path, {
+          because: evidenceText(pushes, place.registry),
+          ...(pushes.pushSeen ? {} : { missingSeverity: 'warning' as const }),
+        }),
+      )
+      findings.push(...imageFindings(job, pushes, f.path, options))
+    }
+  }
+  findings.push(...checkReusableCeilings(parsed, place))
+  return sortFindings(dedupe(findings))
+}
+
+function evidenceText(pushes: PushAnalysis, registry: string): string {
+  const shown = pushes.evidence.slice(0, 2).map((e) => e.description)
+  const more = pushes.evidence.length > 2 ? ` and ${pushes.evidence.length - 2} more` : ''
+  return pushes.pushSeen
+    ? `it pushes to ${registry}: ${shown.join('; ')}${more}`
+    : `it logs in to ${registry} (${shown.join('; ')}${more}); if it only pulls, packages: read is enough`
+}
+
+function imageFindings(
+  job: JobModel,
+  pushes: PushAnalysis,
+  file: string,
+  options: LintOptions,
+): Finding[] {
+  const { place } = options
+  const registry = place.registry.toLowerCase()
+  const out: Finding[] = []
+  const seen = new Set<string>()
+  const loginsElsewhere = pushes.logins.some((l) => l !== registry)
+  for (const ref of pushes.images) {
+    const key = `${ref.raw}@${ref.line}:${ref.column}`
+    if (seen.has(key)) continue
+    seen.add(key)
+    // An expression only in the tag (`:${{ github.sha }}`) leaves a literal name to check.
+    const literal = ref.expression ? literalName(ref.raw) : ref.raw
+    if (literal === undefined) {
+      out.push(...expressionImageFindings(ref, file, options))
+      continue
+    }
+    const forThisAction = ref.via === 'ghcr-preflight image'
+    const noHost = ref.host === undefined
+    // Names with no host go to Docker Hub: a mistake only in a job that logs in to this registry alone.
+    if (noHost && !forThisAction && (loginsElsewhere || !pushes.logins.includes(registry))) continue
+    const result = checkImage(literal, {
+      registry,
+      ...(options.owner ? { owner: options.owner } : {}),
+      place,
+      file,
+      line: ref.line,
+      column: ref.column,
+    })
+    let found = result.findings
+    if (!forThisAction && ref.host !== undefined && ref.host !== registry) {
+      // Another registry (a multi-registry job): keep only the typo / old-registry errors.
+      if (!found.some((f) => f.id === 'image-registry-mismatch' && f.severity === 'error')) continue
+      found = found.filter((f) => f.severity === 'error' || f.id !== 'image-registry-mismatch')
+    }
+    out.push(...found.map((f) => withVia(f, ref, job)))
+  }
+  return out
+}
+
+function withVia(f: Finding, ref: ImageReference, job: JobModel): Finding {
+  return { ...f, message: `${f.message} (job "${job.id}", ${ref.via})` }
+}
+
+const CONTEXT_WITH_CAPITALS =
+  /\$\{\{\s*github\.(repository_owner|repository|actor|triggering_actor)\s*\}\}/
+
+/** The reference with expressions masked, and where its name (host and path, no tag) ends. */
+function nameParts(raw: string): { masked: string; start: number; end: number } {
+  const masked = raw.replace(/\$\{\{[\s\S]*?\}\}|\$\{\w+\}|\$\w+|\$\([^)]*\)|`[^`]*`/g, (m) =>
+    '\uE000'.repeat(m.length),
+  )
+  let end = masked.indexOf('@')
+  if (end < 0) end = masked.length
+  const lastSlash = masked.lastIndexOf('/', end)
+  const colon = masked.indexOf(':', lastSlash + 1)
+  if (colon >= 0 && colon < end) end = colon
+  const firstSlash = masked.indexOf('/')
+  const first = firstSlash >= 0 ? masked.slice(0, firstSlash) : ''
+  const start = firstSlash >= 0 && /[.:]|^localhost$/.test(first) ? firstSlash + 1 : 0
+  return { masked, start, end }
+}
+
+/** The name without its tag when no expression touches it, else undefined. */
+function literalName(raw: string): string | undefined {
+  const { masked, end } = nameParts(raw)
+  const name = masked.slice(0, end)
+  return name.includes('\uE000') ? undefined : raw.slice(0, end)
+}
+
+/** For references built with expressions: capitals in the literal text, or in the known owner/repository. */
+function expressionImageFindings(
+  ref: ImageReference,
+  file: string,
+  options: LintOptions,
+): Finding[] {
+  const { place } = options
+  const { masked, start, end } = nameParts(ref.raw)
+  const name = masked.slice(start, end)
+  const literalCaps = [...new Set(name.split(/[\uE000/]+/).filter((p) => /[A-Z]/.test(p)))]
+  const at = { file, line: ref.line, column: ref.column }
+  const out: Finding[] = []
+  if (literalCaps.length > 0) {
+    out.push(
+      makeFinding('image-name-uppercase', place, {
+        message: `image ${JSON.stringify(ref.raw)} has capitals in ${literalCaps.map((p) => `"${p}"`).join(', ')} outside its expressions: Docker rejects it with "invalid reference format: repository name must be lowercase" (${ref.via})`,
+        fix: [`Write ${literalCaps.map((p) => `"${p}" as "${p.toLowerCase()}"`).join(', ')}`],
+        ...at,
+        details: { image: ref.raw },
+      }),
+    )
+  }
+  const ctx = CONTEXT_WITH_CAPITALS.exec(ref.raw)
+  if (ctx && options.owner && ref.via !== 'docker/metadata-action images') {
+    // metadata-action lower-cases image names itself; build-push-action and docker do not.
+    const [owner, repo] = place.repository.split('/')
+    const value =
+      ctx[1] === 'repository' ? place.repository : ctx[1] === 'repository_owner' ? owner! : ''
+    if (value && value !== value.toLowerCase()) {
+      out.push(
+        makeFinding('image-name-uppercase', place, {
+          message: `image ${JSON.stringify(ref.raw)} uses \${{ github.${ctx[1]} }}, which is "${value}" here: the capitals make Docker reject it with "invalid reference format: repository name must be lowercase" (${ref.via})`,
+          fix: [
+            `Lower-case it before use, e.g. in a step: \`echo "IMAGE=${place.registry}/\${GITHUB_REPOSITORY,,}" >> "$GITHUB_ENV"\`, then use \`\${{ env.IMAGE }}\`; or let docker/metadata-action build the tags (it lower-cases them)`,
+          ],
+          ...at,
+          details: { image: ref.raw, repository: `${owner}/${repo}` },
+        }),
+      )
+    }
+  }
+  return out
+}
+
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>()
+  return findings.filter((f) => {
+    const key = `${f.id}|${f.file}|${f.line}|${f.column}|${f.message}`
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
+}
+
+const SEVERITY_ORDER = { error: 0, warning: 1, notice: 2 } as const
+
+/** File order, then line and column; findings with no line first within their file. */
+export function sortFindings(findings: Finding[]): Finding[] {
+  return [...findings].sort(
+    (a, b) =>
+      cmp(a.file ?? '', b.file ?? '') ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      (a.column ?? 0) - (b.column ?? 0) ||
+      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+      cmp(a.id, b.id),
+  )
+}
+
+/** Code-unit order: the same on every machine, unlike localeCompare. */
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
