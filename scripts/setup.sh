@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One-time setup for development and CI: the Debian packages the test rig drives
+# Setup for development and CI (README, first command): the Debian packages the test rig drives
 # (docker-registry = the real registry, skopeo = the real client), then the npm dependencies.
 # Safe to run again: apt-get runs only when a binary is missing.
 set -euo pipefail
@@ -25,3 +25,10 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 npm ci
+
+# Node 24 is what the runner uses (runs.using: node24); the tests run the bundle under it too.
+npx -y node@24 --version >/dev/null
+
+# Show the main job on an embedded default: the lint over examples/ and one preflight run
+# against the test rig (see scripts/demo.mjs).
+node scripts/demo.mjs

@@ -224,7 +224,7 @@ export const CATALOGUE: Record<FindingId, CatalogueEntry> = {
     when: "The job's effective `permissions` block does not give `packages: write` (a block without `packages`, `read-all`, `{}`, `packages: read` or `packages: none`).",
     why: 'The job\'s `permissions` block does not grant `packages: write`, so the run\'s GITHUB_TOKEN cannot push: ghcr.io answers "installation not allowed to Write organization package" (or "…Create…", or "permission_denied: write_package").',
     fix: (place, d) => [
-      addPermissionsStep(place, d),
+      ...(d.specificFix ? [] : [addPermissionsStep(place, d)]),
       `Changing the repository's "Workflow permissions" setting (${repoActionsSettingsUrl(place)}) will not help: an explicit \`permissions\` block replaces that default for this job`,
     ],
     docs: [DOC.permissionsSyntax, DOC.tokenPermissions, DOC.publishWithActions],
@@ -235,7 +235,7 @@ export const CATALOGUE: Record<FindingId, CatalogueEntry> = {
     when: 'Neither the job nor the workflow has a `permissions` block, so the token gets the repository or organisation default.',
     why: "Neither the job nor the workflow declares `permissions`, so the token gets the repository's default, which is read-only (`packages: read`) for repositories created since February 2023 and wherever an organisation or enterprise restricts it.",
     fix: (place, d) => [
-      addPermissionsStep(place, d),
+      ...(d.specificFix ? [] : [addPermissionsStep(place, d)]),
       `An explicit \`packages: write\` is better than switching the repository to "Read and write permissions" at ${repoActionsSettingsUrl(place)}: it works the same in forks, copies and transferred repositories, it cannot be overridden by an organisation or enterprise default (which can lock that setting to read-only), and it does not give every other workflow write access to every scope`,
     ],
     docs: [
@@ -412,7 +412,7 @@ export const CATALOGUE: Record<FindingId, CatalogueEntry> = {
     fix: (place, d) => {
       const org = orgOf(place, d)
       return [
-        addPermissionsStep(place, d),
+        ...(d.specificFix ? [] : [addPermissionsStep(place, d)]),
         `Check that \`${imageName(place, d)}\` is the package you mean: a typo in the name asks the organisation to create a new package`,
         `An organisation owner can check which package visibilities members may create at ${orgPackageSettingsUrl(place, org)} ("Package creation"), and the organisation's workflow permissions at ${orgActionsSettingsUrl(place, org)}`,
         `Or create the package once with a classic PAT (${newClassicPatUrl(place)}), then grant \`${place.repository}\` the Write role under "Manage Actions access" in its settings`,
@@ -426,7 +426,7 @@ export const CATALOGUE: Record<FindingId, CatalogueEntry> = {
     when: "The organisation package exists and the run's token may not write it (`installation not allowed to Write organization package`).",
     why: 'The organisation package exists and refused this run\'s token ("denied: installation not allowed to Write organization package"): the job lacks `packages: write`, or the package does not give this repository the Write role.',
     fix: (place, d) => [
-      addPermissionsStep(place, d),
+      ...(d.specificFix ? [] : [addPermissionsStep(place, d)]),
       manageActionsAccessStep(place, { ...d, ownerType: 'org' }),
       `An organisation owner can check the organisation's default workflow permissions at ${orgActionsSettingsUrl(place, orgOf(place, d))}`,
     ],
@@ -438,7 +438,7 @@ export const CATALOGUE: Record<FindingId, CatalogueEntry> = {
     when: "The registry refused the run's GITHUB_TOKEN for a reason no more specific finding matches.",
     why: "The registry refused to start an upload with the run's GITHUB_TOKEN.",
     fix: (place, d) => [
-      addPermissionsStep(place, d),
+      ...(d.specificFix ? [] : [addPermissionsStep(place, d)]),
       manageActionsAccessStep(place, d),
       useFallbackStep(place),
     ],

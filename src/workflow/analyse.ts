@@ -66,7 +66,8 @@ export function permissionFindings(
   const eff = effectivePermission(model, job)
   const because = options.because ? `; ${options.because}` : ''
   const at = (p: Pos) => ({ file, line: p.line, column: p.column })
-  const details = { job: job.id, file, level: eff.level, value: eff.value }
+  // specificFix: the steps below already give the exact YAML, so the catalogue adds only its notes.
+  const details = { job: job.id, file, level: eff.level, value: eff.value, specificFix: 'yes' }
   if (eff.value === 'write' || eff.level === 'caller') return []
   if (eff.level === 'default') {
     return [

@@ -1,0 +1,118 @@
+import { describe, expect, it } from '@jest/globals'
+import { resolveRunTokenFindings, type RunTokenCauseFacts } from '../../src/decision/causes.js'
+import type { Finding, FindingId } from '../../src/findings/types.js'
+import type { ProbeOutcome } from '../../src/registry/types.js'
+
+const f = (id: FindingId, extra: Partial<Finding> = {}): Finding => ({
+  id,
+  severity: 'error',
+  title: id,
+  message: `msg ${id}`,
+  fix: [],
+  ...extra,
+})
+const denied: ProbeOutcome = {
+  verdict: 'denied',
+  step: 'upload',
+  status: 403,
+  code: 'DENIED',
+  message: 'installation not allowed to Create organization package',
+  roundTrips: 3,
+}
+const base: RunTokenCauseFacts = {
+  registryFindings: [],
+  registryAnswers: [],
+  staticFindings: [],
+  linkFindings: [],
+  untrusted: undefined,
+  runProven: false,
+  staticPackages: 'unknown',
+}
+const ids = (r: { findings: Finding[] }) => r.findings.map((x) => x.id)
+
+describe('resolveRunTokenFindings', () => {
+  it('a missing permission is the cause; the registry text becomes its proof', () => {
+    const r = resolveRunTokenFindings({
+      ...base,
+      staticPackages: 'not-write',
+      staticFindings: [f('packages-permission-missing', { file: 'w.yml', line: 7 })],
+      registryFindings: [f('org-package-create-denied', { image: 'ghcr.io/acme/app' })],
+      registryAnswers: [denied],
+    })
+    expect(ids(r)).toEqual(['packages-permission-missing'])
+    expect(r.findings[0]!.message).toContain(
+      'installation not allowed to Create organization package',
+    )
+    expect(r.findings[0]!.line).toBe(7)
+  })
+
+  it('an undeclared permission refused by the registry becomes an error', () => {
+    const r = resolveRunTokenFindings({
+      ...base,
+      staticFindings: [f('packages-permission-undeclared', { severity: 'warning' })],
+      registryFindings: [f('package-not-linked')],
+      registryAnswers: [denied],
+    })
+    expect(r.findings.map((x) => [x.id, x.severity])).toEqual([
+      ['packages-permission-undeclared', 'error'],
+    ])
+  })
+
+  it('keeps a wrong-namespace refusal next to the permission cause', () => {
+    const r = resolveRunTokenFindings({
+      ...base,
+      staticFindings: [f('packages-permission-missing')],
+      registryFindings: [f('image-owner-mismatch')],
+      registryAnswers: [denied],
+    })
+    expect(ids(r)).toEqual(['packages-permission-missing', 'image-owner-mismatch'])
+  })
+
+  it('a fork is the cause, not the permissions the file asks for', () => {
+    const r = resolveRunTokenFindings({
+      ...base,
+      untrusted: 'fork-pull-request',
+      staticFindings: [f('fork-pull-request', { severity: 'warning' })],
+      registryFindings: [f('org-package-write-denied')],
+      registryAnswers: [denied],
+    })
+    expect(ids(r)).toEqual(['fork-pull-request'])
+    expect(r.findings[0]!.message).toContain('The registry confirmed it')
+  })
+
+  it('with write in the file, the registry reason stands and the API link finding replaces its twin', () => {
+    const r = resolveRunTokenFindings({
+      ...base,
+      staticPackages: 'write',
+      registryFindings: [f('package-not-linked', { image: 'ghcr.io/a/b', message: 'registry' })],
+      linkFindings: [
+        f('package-not-linked', { image: 'ghcr.io/a/b', message: 'linked to a/other' }),
+      ],
+      registryAnswers: [denied],
+    })
+    expect(r.findings.map((x) => x.message)).toEqual(['linked to a/other'])
+  })
+
+  it('a proven push turns a "missing" permission into a notice and drops link hints', () => {
+    const r = resolveRunTokenFindings({
+      ...base,
+      runProven: true,
+      staticFindings: [f('packages-permission-missing')],
+      linkFindings: [f('package-not-linked')],
+    })
+    expect(r.findings.map((x) => [x.id, x.severity])).toEqual([
+      ['packages-permission-missing', 'notice'],
+    ])
+  })
+
+  it('inconclusive answers keep every finding', () => {
+    const r = resolveRunTokenFindings({
+      ...base,
+      staticFindings: [f('packages-permission-undeclared', { severity: 'warning' })],
+      registryFindings: [f('probe-inconclusive', { severity: 'warning' })],
+      registryAnswers: [{ verdict: 'inconclusive', step: 'upload', status: 503, roundTrips: 3 }],
+    })
+    expect(ids(r)).toEqual(['packages-permission-undeclared', 'probe-inconclusive'])
+    expect(r.findings[0]!.severity).toBe('warning')
+  })
+})
