@@ -128,10 +128,17 @@ async function withinDeadline(
 function failEarly(e: unknown): void {
   const known = e instanceof InputError || e instanceof ContextError
   const message = e instanceof Error ? e.message : String(e)
+  const place = {
+    serverUrl: process.env.GITHUB_SERVER_URL?.trim() || 'https://github.com',
+    repository: process.env.GITHUB_REPOSITORY?.trim() || 'OWNER/REPO',
+    registry: '',
+  }
+  const findings = known ? [makeFinding('input-invalid', place, { message })] : []
   core.setOutput('result', 'fail')
   core.setOutput('can-push', 'false')
   core.setOutput('credential-source', 'none')
-  core.setOutput('findings', '[]')
+  core.setOutput('findings', JSON.stringify(findings))
+  // A bug of ours: the stack helps us and is shown only with step debug logging on.
   if (!known && e instanceof Error && e.stack) core.debug(e.stack)
   core.setFailed(
     known

@@ -199,3 +199,24 @@ describe('findPreflightSteps', () => {
     expect(found[0]!.fallbackToken !== undefined).toBe(present)
   })
 })
+
+describe('analyseRunningJob on a job that calls a reusable workflow', () => {
+  it('says the step runs inside the called workflow instead of analysing the caller', () => {
+    const text = [
+      'on: push',
+      'jobs:',
+      '  push:',
+      '    uses: ./.github/workflows/ghcr-push.yml',
+      '    permissions: { contents: read }',
+      '',
+    ].join('\n')
+    const parsed = parseWorkflow(text, '.github/workflows/ci.yml')
+    if (!parsed.ok) throw new Error(parsed.message)
+    const r = analyseRunningJob(parsed.workflow, 'push', place, '.github/workflows/ci.yml')
+    expect(r.jobFound).toBe(false)
+    expect(r.findings.map((f) => [f.id, f.line])).toEqual([['workflow-job-not-found', 3]])
+    expect(r.findings[0]!.message).toContain(
+      'calls the reusable workflow ./.github/workflows/ghcr-push.yml',
+    )
+  })
+})

@@ -51,6 +51,27 @@ export function analyseRunningJob(
       ],
     }
   }
+  if (job.uses) {
+    // A job that calls a reusable workflow runs no steps of its own: this step runs inside the
+    // called workflow, whose job merely shares the id. Analysing the caller would be a guess.
+    return {
+      jobFound: false,
+      findings: [
+        makeFinding('workflow-job-not-found', place, {
+          message:
+            `job "${jobId}" in ${file} calls the reusable workflow ${job.uses.value}, so this step runs inside that workflow, not in ${file}. ` +
+            "The job's permissions were not checked from the file; the registry probe still tells whether the token can push",
+          fix: [
+            'Run `npx ghcr-preflight lint` on the repository to check the calling job grants `packages: write` (the reusable-workflow ceiling)',
+          ],
+          file,
+          line: job.pos.line,
+          column: job.pos.column,
+          details: { job: jobId },
+        }),
+      ],
+    }
+  }
   const packages = effectivePermission(model, job)
   return { jobFound: true, job, packages, findings: permissionFindings(model, job, place, file) }
 }
