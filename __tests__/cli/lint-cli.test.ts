@@ -72,6 +72,17 @@ describe('ghcr-preflight lint: golden output', () => {
   })
 })
 
+describe("ghcr-preflight lint on this repository's own workflows", () => {
+  it('finds nothing: the project follows its own advice', () => {
+    const r = runCli(['lint', '--format', 'json'], {
+      cwd: ROOT,
+      env: { GITHUB_REPOSITORY: 'craigedmunds/ghcr-preflight' },
+    })
+    expect(JSON.parse(r.stdout)).toEqual({ findings: [] })
+    expect(r.code).toBe(0)
+  })
+})
+
 describe('ghcr-preflight lint: exit codes', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'ghcr-preflight-lint-'))
   const write = (name: string, text: string) => {
