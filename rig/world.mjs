@@ -164,7 +164,7 @@ export function buildWorld(input) {
       expired: t.expired === true,
       revoked: t.revoked === true,
       sso_authorized: t.sso_authorized !== false,
-      expires_at: t.expires_at ? new Date(t.expires_at).toISOString() : undefined,
+      expires_at: t.expires_at ? expiryTime(t.expires_at, `github.tokens.${name}`) : undefined,
     }
   }
   const packages = (Array.isArray(gh.packages) ? gh.packages : []).map((raw, i) => {
@@ -193,6 +193,25 @@ export function buildWorld(input) {
     packages,
     files: { ...obj(input.files, 'files') },
   }
+}
+
+const UNIT_MS = { d: 86_400_000, h: 3_600_000, m: 60_000 }
+
+/**
+ * An ISO time, or one relative to now (`+3d`, `-2h`, `+30m`) so a scenario about a token that
+ * expires "in three days" stays true whenever it runs.
+ * @param {unknown} v @param {string} where
+ */
+function expiryTime(v, where) {
+  const m = /^([+-]\d+)([dhm])$/.exec(String(v).trim())
+  const d = m
+    ? new Date(Date.now() + Number(m[1]) * UNIT_MS[/** @type {'d'|'h'|'m'} */ (m[2])])
+    : new Date(String(v))
+  if (Number.isNaN(d.getTime()))
+    throw new Error(
+      `world: ${where}.expires_at must be an ISO time or +Nd/+Nh/+Nm, got ${String(v)}`,
+    )
+  return d.toISOString()
 }
 
 /** @param {Omit<WorldPackage, 'created_at'> & { created_at?: string }} p @returns {WorldPackage} */

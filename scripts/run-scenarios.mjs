@@ -51,6 +51,8 @@ function checkExpect(s, run) {
     problems.push(`result: expected ${exp.result}, got ${out.result}`)
   if (exp.credential && out['credential-source'] !== exp.credential)
     problems.push(`credential-source: expected ${exp.credential}, got ${out['credential-source']}`)
+  if (exp.username !== undefined && out.username !== exp.username)
+    problems.push(`username: expected ${exp.username}, got ${out.username}`)
   if (exp['can-push'] !== undefined && out['can-push'] !== String(exp['can-push']))
     problems.push(`can-push: expected ${exp['can-push']}, got ${out['can-push']}`)
   let findings = []

@@ -23,7 +23,11 @@ export interface Inputs {
 }
 
 export class InputError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The input at fault, e.g. timeout-seconds. */
+    readonly input?: string,
+  ) {
     super(message)
     this.name = 'InputError'
   }
@@ -41,14 +45,14 @@ function bool(name: string, fallback: boolean): boolean {
   if (raw === '') return fallback
   if (/^(true|yes|1)$/i.test(raw)) return true
   if (/^(false|no|0)$/i.test(raw)) return false
-  throw new InputError(`input "${name}" must be true or false, got "${raw}"`)
+  throw new InputError(`input "${name}" must be true or false, got "${raw}"`, name)
 }
 
 function oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
   const raw = core.getInput(name).trim().toLowerCase()
   if (raw === '') return fallback
   if ((allowed as readonly string[]).includes(raw)) return raw as T
-  throw new InputError(`input "${name}" must be one of ${allowed.join(', ')}, got "${raw}"`)
+  throw new InputError(`input "${name}" must be one of ${allowed.join(', ')}, got "${raw}"`, name)
 }
 
 export function getInputs(): Inputs {
@@ -63,6 +67,7 @@ export function getInputs(): Inputs {
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0 || timeoutSeconds > 600) {
     throw new InputError(
       `input "timeout-seconds" must be a number of seconds from 1 to 600, got "${timeoutRaw}"`,
+      'timeout-seconds',
     )
   }
   const registry = core

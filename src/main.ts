@@ -49,7 +49,7 @@ async function report({ report, password }: PreflightOutcome, inputs: Inputs): P
   await writeSummary(report)
   setOutputs(report, password)
   const errors = report.findings.filter((f) => f.severity === 'error')
-  const first = errors[0] ? ` First cause: ${errors[0].title} [${errors[0].id}].` : ''
+  const first = errors[0] ? ` First cause [${errors[0].id}]: ${headline(errors[0].message)}.` : ''
   switch (report.result) {
     case 'ready':
     case 'fallback':
@@ -76,10 +76,18 @@ async function report({ report, password }: PreflightOutcome, inputs: Inputs): P
       break
     case 'fail':
       core.setFailed(
-        `ghcr-preflight: this run cannot push to ${report.registry} (${errors.length} problem${errors.length === 1 ? '' : 's'}).${first} See the annotations and the job summary for the fix.`,
+        errors.length > 0
+          ? `ghcr-preflight: this run cannot push to ${report.registry} (${errors.length} problem${errors.length === 1 ? '' : 's'}).${first} See the annotations and the job summary for the fix.`
+          : `ghcr-preflight: this run cannot push to ${report.registry}: ${report.reason}. See the job summary.`,
       )
       break
   }
+}
+
+/** The first sentence of a finding's message, short enough for the failure line. */
+function headline(message: string): string {
+  const first = message.split(/(?<=[.!?])\s/)[0]!.replace(/[.!?]$/, '')
+  return first.length > 240 ? `${first.slice(0, 237)}...` : first
 }
 
 /** The run's deadline is absolute: if anything still hangs, report `unverified` instead of waiting. */
@@ -133,7 +141,19 @@ function failEarly(e: unknown): void {
     repository: process.env.GITHUB_REPOSITORY?.trim() || 'OWNER/REPO',
     registry: '',
   }
-  const findings = known ? [makeFinding('input-invalid', place, { message })] : []
+  const findings = !known
+    ? []
+    : e instanceof InputError
+      ? [makeFinding('input-invalid', place, { message, details: { input: e.input } })]
+      : [
+          makeFinding('input-invalid', place, {
+            message,
+            fix: [
+              'Run ghcr-preflight as a step of a GitHub Actions job (the runner sets GITHUB_REPOSITORY and the other GITHUB_* variables)',
+              'To check workflow files on your own machine, run `npx ghcr-preflight lint` instead',
+            ],
+          }),
+        ]
   core.setOutput('result', 'fail')
   core.setOutput('can-push', 'false')
   core.setOutput('credential-source', 'none')

@@ -7,7 +7,7 @@
 // beside them.
 
 import { decide, type CandidateFacts, type ProbeVerdict } from './decision/decide.js'
-import { resolveRunTokenFindings } from './decision/causes.js'
+import { appendSentence, resolveRunTokenFindings } from './decision/causes.js'
 import type { RunContext } from './context.js'
 import { makeFinding } from './findings/catalogue.js'
 import type { Finding, Place } from './findings/types.js'
@@ -22,6 +22,7 @@ import { checkPackageLink, type PackageLink } from './package/linkage.js'
 import { classifyProbe } from './registry/classify.js'
 import { fetchChallenge } from './registry/challenge.js'
 import { probeAll, type ProbeCredential, type ProbeResult } from './registry/probe-all.js'
+import type { ProbeOutcome } from './registry/types.js'
 import type { Check, Report } from './report/types.js'
 import { checkEvent } from './run/events.js'
 import { analyseWorkflow } from './workflow-facts.js'
@@ -56,7 +57,10 @@ export async function preflight(
   const checks: Check[] = []
 
   // Static facts first: pure and instant.
-  findings.push(...checkRegistryHost(ctx.serverUrl, registry, place))
+  const hostFindings = checkRegistryHost(ctx.serverUrl, registry, place)
+  findings.push(...hostFindings)
+  // A token of one GitHub instance is not valid on another's registry: it is not even sent there.
+  const foreignRegistry = hostFindings.some((f) => f.severity === 'error')
   const { images, imageBlocked, imageFindings } = normaliseImages(inputs, ctx, registry, place)
   findings.push(...imageFindings)
   checks.push({
@@ -74,8 +78,22 @@ export async function preflight(
       : `${ctx.eventName || 'unknown event'} by ${ctx.actor || 'unknown actor'}`,
   })
 
-  const runToken = inputs.githubToken
+  const runToken = foreignRegistry ? '' : inputs.githubToken
   const fallbackToken = inputs.fallbackToken
+  if (!inputs.githubToken) {
+    findings.push(
+      makeFinding('input-invalid', place, {
+        severity: fallbackToken ? 'warning' : 'error',
+        message:
+          "the github-token input is empty, so the run's own token cannot be checked or used" +
+          (fallbackToken ? '; only the fallback token is tried' : ''),
+        fix: [
+          'Remove the `github-token` input (it defaults to `${{ github.token }}`), or pass `github-token: ${{ github.token }}`',
+        ],
+        details: { input: 'github-token' },
+      }),
+    )
+  }
   const actor = ctx.actor || 'github-actions[bot]'
   const probeEnabled = inputs.probe && !imageBlocked && images.length > 0
 
@@ -84,7 +102,7 @@ export async function preflight(
   // The owner's kind (user or organisation) only matters for REST calls; a static run makes none.
   const namespaceTask: Promise<Namespace> =
     probeEnabled || fallbackToken
-      ? namespaceOf(images, ctx, deps.api, runToken)
+      ? namespaceOf(images, ctx, deps.api, inputs.githubToken)
       : Promise.resolve('unknown')
   const base = deps.registryBaseUrl ?? `https://${registry}`
   const challenge = probeEnabled ? fetchChallenge(deps.http, base) : undefined
@@ -174,6 +192,7 @@ export async function preflight(
       packageName: r.repository.split('/').slice(1).join('/'),
       place,
       runRepository: ctx.repository,
+      runTokenHasWrite: workflow.packages === 'write' && !event.untrusted,
     })
   const runResults = resultsFor('github-token')
   const fallbackResults = resultsFor('fallback-token')
@@ -196,8 +215,15 @@ export async function preflight(
   findings.splice(0, findings.length, ...runTokenFindings.findings)
 
   const fallbackCandidate = !!fallback && fallback.candidate && fallbackToken !== ''
-  if (fallback) findings.push(...fallback.findings)
-  if (fallbackCandidate) findings.push(...fallbackResults.flatMap(classify))
+  if (fallback) {
+    findings.push(
+      ...mergeFallbackFindings(
+        fallback.findings,
+        fallbackCandidate ? fallbackResults.flatMap(classify) : [],
+        fallbackResults.map((r) => r.outcome),
+      ),
+    )
+  }
 
   if (!inputs.probe) {
     findings.push(makeFinding('probe-disabled', place, {}))
@@ -223,7 +249,12 @@ export async function preflight(
 
   // Severity follows the verdict: with a working credential, the other's problems are warnings
   // (root causes to fix so the PAT can be retired), not errors.
-  const finalFindings = settleSeverities(findings, decision.result, decision.credential)
+  const finalFindings = settleSeverities(
+    findings,
+    decision.result,
+    decision.credential,
+    event.untrusted && inputs.onUntrusted === 'fail' ? event.untrusted : undefined,
+  )
   checks.push(...probeChecks(runResults, fallbackResults, inputs.probe, !!fallbackToken))
   if (fallback) checks.push(fallbackCheck(fallback))
   for (const l of links) if (l.check) checks.push(l.check)
@@ -327,7 +358,16 @@ function settleSeverities(
   findings: Finding[],
   result: Report['result'],
   credential: Report['credentialSource'],
+  untrustedFailure: 'fork-pull-request' | 'dependabot-run' | undefined,
 ): Finding[] {
+  // on-untrusted: fail makes the fork / Dependabot fact the error that fails the step.
+  if (result === 'fail' && untrustedFailure) {
+    return findings.map((f) => (f.id === untrustedFailure ? { ...f, severity: 'error' } : f))
+  }
+  // A skip is a green step: its problems are worth reading, not red annotations.
+  if (result === 'skip') {
+    return findings.map((f) => (f.severity === 'error' ? { ...f, severity: 'warning' } : f))
+  }
   if (result !== 'ready' && result !== 'fallback') return findings
   return findings.map((f) => {
     if (f.severity !== 'error') return f
@@ -335,6 +375,37 @@ function settleSeverities(
     if (credential === 'fallback-token' && f.id.startsWith('fallback-token')) return f
     return { ...f, severity: 'warning' }
   })
+}
+
+/**
+ * The REST checks and the registry may describe the same fallback problem twice (the owner check
+ * and "create_package"): keep the located REST finding, raised to the registry's severity, with
+ * the registry's words as proof. A REST check that could not be made is moot once the registry
+ * refused the token outright.
+ */
+function mergeFallbackFindings(
+  rest: Finding[],
+  registry: Finding[],
+  outcomes: ProbeOutcome[],
+): Finding[] {
+  const refused = outcomes.some((o) => o.verdict === 'denied' || o.verdict === 'unauthorized')
+  const kept = refused ? rest.filter((f) => f.id !== 'probe-inconclusive') : [...rest]
+  const extra: Finding[] = []
+  for (const r of registry) {
+    const i = kept.findIndex((k) => k.id === r.id)
+    if (i < 0) {
+      extra.push(r)
+      continue
+    }
+    const twin = kept[i]!
+    kept[i] = {
+      ...twin,
+      severity:
+        SEVERITY_ORDER[r.severity] < SEVERITY_ORDER[twin.severity] ? r.severity : twin.severity,
+      message: appendSentence(twin.message, `The registry confirmed it: ${r.message}`),
+    }
+  }
+  return [...kept, ...extra]
 }
 
 function describe(r: ProbeResult): string {

@@ -156,3 +156,20 @@ describe('classifyProbe', () => {
     expect(finding.message).toContain('Manage Actions access')
   })
 })
+
+describe('classifyProbe: "Write organization package" when the job grants write', () => {
+  it.each<[boolean | undefined, CredentialSource, FindingId]>([
+    [true, 'github-token', 'package-not-linked'],
+    [false, 'github-token', 'org-package-write-denied'],
+    [undefined, 'github-token', 'org-package-write-denied'],
+    [true, 'fallback-token', 'org-package-write-denied'],
+  ])('runTokenHasWrite=%s, %s → %s', (hasWrite, credential, id) => {
+    const c: ClassifyContext = {
+      ...ctx(credential),
+      ...(hasWrite === undefined ? {} : { runTokenHasWrite: hasWrite }),
+    }
+    const [finding] = classifyProbe(denied(403, 'DENIED', WRITE), c)
+    expect(finding!.id).toBe(id)
+    expect(finding!.message).toContain(WRITE)
+  })
+})

@@ -42,6 +42,12 @@ function registrySaid(answers: ProbeOutcome[]): string | undefined {
     : undefined
 }
 
+/** Appends a sentence to a message that may or may not end with a full stop. */
+export function appendSentence(message: string, sentence: string): string {
+  const m = message.trimEnd()
+  return `${m}${/[.!?]$/.test(m) ? '' : '.'} ${sentence}`
+}
+
 function dedupe(findings: Finding[]): Finding[] {
   const seen = new Set<string>()
   return findings.filter((f) => {
@@ -61,7 +67,10 @@ export function resolveRunTokenFindings(f: RunTokenCauseFacts): { findings: Find
         ? {
             ...s,
             severity: 'notice' as const,
-            message: `${s.message}. Yet the registry accepted an upload from this run's token, so this run is not affected; check that the analysed file is the one that runs`,
+            message: appendSentence(
+              s.message,
+              "Yet the registry accepted an upload from this run's token, so this run is not affected; check that the analysed file is the one that runs.",
+            ),
           }
         : s,
     )
@@ -74,7 +83,7 @@ export function resolveRunTokenFindings(f: RunTokenCauseFacts): { findings: Find
   if (refused && f.untrusted === 'fork-pull-request') {
     // A fork's token is read-only whatever the file says: the fork is the cause.
     const findings = f.staticFindings.map((s) =>
-      s.id === 'fork-pull-request' ? { ...s, message: `${s.message} ${confirmation}` } : s,
+      s.id === 'fork-pull-request' ? { ...s, message: appendSentence(s.message, confirmation) } : s,
     )
     const keep = f.registryFindings.filter((r) => !RESTATES_PERMISSION.includes(r.id))
     return { findings: dedupe([...findings, ...keep, ...f.linkFindings]) }

@@ -576,9 +576,12 @@ export const CATALOGUE: Record<FindingId, CatalogueEntry> = {
     title: 'invalid input',
     when: 'An input of the action has a value it cannot use.',
     why: 'An input has a value ghcr-preflight cannot use.',
-    fix: (_place, d) => [
-      `Fix the \`${d.input ?? 'input'}\` value under \`with:\` of the ghcr-preflight step${d.expected ? `: ${d.expected}` : ''}`,
-    ],
+    fix: (_place, d) =>
+      d.input
+        ? [
+            `Fix the \`${d.input}\` value under \`with:\` of the ghcr-preflight step${d.expected ? `: ${d.expected}` : ''}`,
+          ]
+        : [],
     docs: [],
   },
 }

@@ -4,6 +4,7 @@
 
 import type { HttpClient } from '../http/types.js'
 import { HttpFailure } from '../http/types.js'
+import { looksLikeHtml } from './registry-answer.js'
 import type { Challenge } from './types.js'
 import { parseWwwAuthenticate } from './www-authenticate.js'
 
@@ -47,10 +48,18 @@ export async function fetchChallenge(http: HttpClient, baseUrl: string): Promise
       reason: 'GET /v2/ answered 401 without a Bearer or Basic challenge',
     }
   }
+  const why =
+    res.status === 429
+      ? ' (rate limited)'
+      : res.status >= 500
+        ? ' (the registry is busy or failing)'
+        : looksLikeHtml(res.headers, res.body)
+          ? ' with an HTML page (a proxy, firewall or mistyped host?)'
+          : ''
   return {
     kind: 'failed',
     status: res.status,
-    reason: `GET /v2/ answered ${res.status}${res.status === 429 || res.status >= 500 ? ' (the registry is busy or failing)' : ''}, not a registry challenge`,
+    reason: `GET /v2/ answered ${res.status}${why}, not a registry challenge`,
   }
 }
 

@@ -17,11 +17,16 @@ export interface ClassifyContext {
   place: Place
   /** owner/repo of the run. */
   runRepository: string
+  /**
+   * The workflow grants the run's token packages: write and the run is not a fork or Dependabot
+   * run: of the causes behind "Write organization package", only the package's access list is left.
+   */
+  runTokenHasWrite?: boolean
 }
 
 interface Rule {
   match: RegExp
-  id: (credential: CredentialSource) => FindingId
+  id: (credential: CredentialSource, ctx: ClassifyContext) => FindingId
   explain: (ctx: ClassifyContext, who: string) => string
 }
 
@@ -38,9 +43,14 @@ const RULES: Rule[] = [
   },
   {
     match: /installation not allowed to Write organization package/i,
-    id: () => 'org-package-write-denied',
+    id: (credential, ctx) =>
+      credential === 'github-token' && ctx.runTokenHasWrite
+        ? 'package-not-linked'
+        : 'org-package-write-denied',
     explain: (ctx, who) =>
-      `The organisation package ${ctx.owner}/${ctx.packageName} exists and ${who} may not write to it: the job's token lacks packages: write, the run is read-only (fork or Dependabot), or ${ctx.runRepository} has no write role under the package's "Manage Actions access".`,
+      who === RUN_TOKEN && ctx.runTokenHasWrite
+        ? `The organisation package ${ctx.owner}/${ctx.packageName} exists, the job grants packages: write and the run is not read-only, so ${ctx.runRepository} lacks the Write role under the package's "Manage Actions access" (or is not the repository the package is connected to).`
+        : `The organisation package ${ctx.owner}/${ctx.packageName} exists and ${who} may not write to it: the job's token lacks packages: write, the run is read-only (fork or Dependabot), or ${ctx.runRepository} has no write role under the package's "Manage Actions access".`,
   },
   {
     match: /permission_denied: write_package/i,
@@ -104,7 +114,7 @@ export function classifyProbe(outcome: ProbeOutcome, ctx: ClassifyContext): Find
   const rule = RULES.find((r) => r.match.test(outcome.message ?? ''))
   if (rule) {
     return [
-      makeFinding(rule.id(ctx.credential), ctx.place, {
+      makeFinding(rule.id(ctx.credential, ctx), ctx.place, {
         ...base,
         message: `${refused} ${rule.explain(ctx, who)}`,
       }),

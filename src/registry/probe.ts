@@ -110,6 +110,17 @@ export async function probePush(opts: ProbePushOptions): Promise<ProbeOutcome> {
   }
   roundTrips++
   const outcome: ProbeOutcome = { ...readUploadAnswer(res, secrets), roundTrips }
+  if (!authorization && (outcome.verdict === 'denied' || outcome.verdict === 'unauthorized')) {
+    // /v2/ asked for no login, so the upload went without credentials: its refusal says
+    // nothing about the credential (a proxy answering /v2/, or a registry that challenges late).
+    return {
+      verdict: 'inconclusive',
+      step: 'upload',
+      ...(outcome.status !== undefined ? { status: outcome.status } : {}),
+      reason: `GET /v2/ asked for no login, but the registry refused the upload with ${outcome.status}; no credentials were sent, so nothing was proven about them`,
+      roundTrips,
+    }
+  }
   if (outcome.verdict === 'allowed') {
     outcome.cleanup = await cancelUpload(opts.http, res, baseUrl, authorization)
   }
@@ -178,11 +189,21 @@ async function requestToken(
   }
   if (status === 401 || status === 403) {
     if (res.truncated || looksLikeHtml(res.headers, res.body)) {
+      const what = res.truncated ? 'a body too large to read' : 'an HTML page'
       return {
         verdict: 'inconclusive',
         step: 'token',
         status,
-        reason: `the token service answered ${status} with a page that is not a registry answer (a proxy or firewall?)`,
+        reason: `the token service answered ${status} with ${what}, not a registry answer (a proxy or firewall?)`,
+      }
+    }
+    if (res.body.trim() !== '' && !isJson(res.body)) {
+      // A token service refuses in JSON (or with no body); anything else is a broken answer.
+      return {
+        verdict: 'inconclusive',
+        step: 'token',
+        status,
+        reason: `the token service answered ${status} with a body that is not JSON, so it is not a readable refusal`,
       }
     }
     // ghcr hands a token to any credential it can authenticate, so a refusal here means the
@@ -309,6 +330,15 @@ function failureOutcome(
     verdict: 'inconclusive',
     step,
     reason: `${why[err.kind]} while ${doing} (${err.message})`,
+  }
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text)
+    return true
+  } catch {
+    return false
   }
 }
 
