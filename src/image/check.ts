@@ -68,7 +68,7 @@ export function checkImage(
   if (writtenHost === undefined) {
     const dockerHub = `docker.io/${ref.components.join('/')}`
     add('image-registry-mismatch', {
-      message: `image ${shown} has no registry host, so Docker sends it to Docker Hub (${quote(dockerHub)}) and the push fails with "denied: requested access to the resource is denied"; ghcr-preflight checked ${quote(`${registry}/${ref.components.join('/').toLowerCase()}`)} instead`,
+      message: `image ${shown} has no registry host, so Docker sends it to Docker Hub (${quote(dockerHub)}) and the push fails with "denied: requested access to the resource is denied"; did you mean ${quote(`${registry}/${ref.components.join('/').toLowerCase()}`)}?`,
       fix: [
         `Prefix the image with \`${registry}/\`: write \`${registry}/${ref.components.join('/').toLowerCase()}\``,
       ],
@@ -87,7 +87,7 @@ export function checkImage(
       host = registry
     } else if (isTypo(hostOnly, registry)) {
       add('image-registry-mismatch', {
-        message: `image ${shown} is on ${quote(ref.host!, 60)}, which looks like a typo for "${registry}": the push would fail (for "ghrc.io" with an HTML "403 Forbidden … Request forbidden by administrative rules"); ghcr-preflight checked the ${registry} name instead`,
+        message: `image ${shown} is on ${quote(ref.host!, 60)}, which looks like a typo for "${registry}": the push would fail (for "ghrc.io" with an HTML "403 Forbidden … Request forbidden by administrative rules"); write "${registry}" instead`,
         fix: [`Replace \`${ref.host}/\` with \`${registry}/\` in the image name`],
         details: { image: raw, host: writtenHost, registry },
       })
