@@ -87,6 +87,23 @@ export const FAULTS = {
     ctx.res.end()
     return true
   },
+  /**
+   * 'malformed-json:<status>' (default 200): a JSON content type with a body that does not
+   * parse, like a proxy that cut an answer short or a service with a bug.
+   */
+  'malformed-json': (ctx) => {
+    ctx.res.writeHead(Number(ctx.arg) || 200, { 'content-type': 'application/json' })
+    ctx.res.end('{"errors":[{"code":"DENIED","message":"denied"}],,"token":')
+    return true
+  },
+  /**
+   * 'realm:<url>': the /v2/ challenge names this token realm, e.g. a closed port on the same
+   * loopback host, so tests can make the token service refuse connections.
+   */
+  realm: (ctx) => {
+    if (ctx.arg) ctx.overrides.realm = ctx.arg
+    return false
+  },
   /** The /v2/ challenge names a token realm on another host (contracts §4). */
   'realm-other-host': (ctx) => {
     ctx.overrides.realm = `${ctx.otherHostUrl}/token`

@@ -14,6 +14,9 @@ import { setOutputs } from './report/outputs.js'
 import { writeSummary } from './report/summary.js'
 import type { Report } from './report/types.js'
 
+/** Per-attempt timeout of a REST call. */
+const API_TIMEOUT_MS = 5000
+
 /** Time kept after the deadline to write the report, so the whole step ends within timeout-seconds + 2 s. */
 const REPORT_MARGIN_MS = 1000
 
@@ -28,7 +31,10 @@ export async function run(): Promise<void> {
     const ctx = readRunContext()
     const deadline = new Deadline(inputs.timeoutSeconds * 1000)
     const http = createHttpClient({ deadline })
-    const api = createGitHubApi({ apiUrl: ctx.apiUrl, http })
+    // The REST API only adds facts around the registry's verdict: shorter attempts and one retry,
+    // so a slow API cannot hold the step for the whole deadline.
+    const apiHttp = createHttpClient({ deadline, timeoutMs: API_TIMEOUT_MS, retries: 1 })
+    const api = createGitHubApi({ apiUrl: ctx.apiUrl, http: apiHttp, timeoutMs: API_TIMEOUT_MS })
     const seam = process.env.GHCR_PREFLIGHT_REGISTRY_URL?.trim()
     const work = preflight(inputs, ctx, {
       http,

@@ -45,6 +45,22 @@ export interface PreflightOutcome {
 
 type Namespace = 'user' | 'org' | 'unknown'
 
+/** How long the package-link lookup may outlast the probe and the fallback checks. */
+const LINK_GRACE_MS = 1500
+
+/** The promise's value, or `late` when it takes longer than `ms`. */
+async function settleWithin<T>(work: Promise<T>, ms: number, late: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(late), ms)
+  })
+  try {
+    return await Promise.race([work, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
 export async function preflight(
   inputs: Inputs,
   ctx: RunContext,
@@ -175,7 +191,10 @@ export async function preflight(
           )
         })
       : Promise.resolve([])
-  const [probe, fallback, links] = await Promise.all([probeTask, fallbackTask, linkTask])
+  const [probe, fallback] = await Promise.all([probeTask, fallbackTask])
+  // The package link only adds detail to messages: once the verdict's facts are in, a slow API
+  // may hold the step only a little longer.
+  const links = await settleWithin(linkTask, LINK_GRACE_MS, [])
 
   findings.push(...workflow.findings)
   checks.push(...workflow.checks)
