@@ -244,5 +244,14 @@ function networkReason(err: unknown): string {
     ENETUNREACH: 'network unreachable',
   }
   if (code) return `${known[code] ?? 'network error'} (${code})`
-  return 'network error'
+  // No code (e.g. fetch refusing a blocked port): its own one-line message says more than nothing.
+  const inner = (err as { cause?: { message?: unknown } })?.cause?.message
+  const own =
+    typeof inner === 'string'
+      ? inner
+          .split('\n')[0]!
+          .replace(/https?:\/\/\S+/g, '<url>')
+          .slice(0, 120)
+      : ''
+  return own && own !== 'fetch failed' ? `network error (${own})` : 'network error'
 }

@@ -16,7 +16,15 @@ export async function fetchChallenge(http: HttpClient, baseUrl: string): Promise
     res = await http.request({ method: 'GET', url: `${base}/v2/` })
   } catch (err) {
     if (err instanceof HttpFailure) {
-      return { kind: 'failed', reason: `the registry could not be reached: ${err.message}` }
+      const what =
+        err.kind === 'timeout' || err.kind === 'deadline'
+          ? 'the registry did not answer in time'
+          : err.kind === 'redirect-refused'
+            ? 'the registry redirected to another host, where no request was sent'
+            : err.kind === 'insecure-url'
+              ? 'the registry URL is not allowed'
+              : 'the registry could not be reached'
+      return { kind: 'failed', reason: `${what}: ${err.message}` }
     }
     throw err
   }
