@@ -16,6 +16,8 @@ export default tseslint.config(
         URL: 'readonly',
         setTimeout: 'readonly',
         clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
         AbortController: 'readonly',
         AbortSignal: 'readonly',
         fetch: 'readonly',

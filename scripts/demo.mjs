@@ -7,11 +7,16 @@
 //    verified GHCR_TOKEN fallback is exported instead.
 
 import { spawnSync } from 'node:child_process'
-import { runAction, ROOT } from './lib/action-process.mjs'
+import { runAction, runnerEnv, ROOT } from './lib/action-process.mjs'
 import { startRig } from '../rig/index.mjs'
 
-const cli = spawnSync(process.execPath, ['dist/cli/index.js', 'lint', 'examples'], { cwd: ROOT, encoding: 'utf8' })
-console.log('== 1. ghcr-preflight lint examples   (offline; exit status 1 means error findings, as intended here)\n')
+const cli = spawnSync(process.execPath, ['dist/cli/index.js', 'lint', 'examples'], {
+  cwd: ROOT,
+  encoding: 'utf8',
+})
+console.log(
+  '== 1. ghcr-preflight lint examples   (offline; exit status 1 means error findings, as intended here)\n',
+)
 console.log(cli.stdout.trimEnd())
 if (cli.status !== 0 && cli.status !== 1) {
   console.error(cli.stderr)
@@ -40,32 +45,53 @@ try {
       owners: { craigedmunds: 'user' },
       tokens: {
         github: { kind: 'actions', packages: 'write' },
-        pat: { kind: 'classic', owner: 'craigedmunds', scopes: ['write:packages', 'read:packages'] },
+        pat: {
+          kind: 'classic',
+          owner: 'craigedmunds',
+          scopes: ['write:packages', 'read:packages'],
+        },
       },
       packages: [
-        { owner: 'craigedmunds', name: 'backstage', repository: 'craigedmunds/other-repo', visibility: 'private', actions_access: { 'craigedmunds/other-repo': 'write' } },
+        {
+          owner: 'craigedmunds',
+          name: 'backstage',
+          repository: 'craigedmunds/other-repo',
+          visibility: 'private',
+          actions_access: { 'craigedmunds/other-repo': 'write' },
+        },
       ],
     },
   })
   const run = await runAction({
-    inputs: { image: 'ghcr.io/craigedmunds/backstage', 'github-token': tokens.github, 'fallback-token': tokens.pat },
-    env: {
-      GITHUB_REPOSITORY: 'craigedmunds/argocd-eda',
-      GITHUB_ACTOR: 'craigedmunds',
-      GITHUB_EVENT_NAME: 'push',
-      GITHUB_JOB: 'build',
-      GITHUB_WORKFLOW_REF: 'craigedmunds/argocd-eda/.github/workflows/build.yml@refs/heads/main',
-      GITHUB_API_URL: rig.apiUrl,
-      GHCR_PREFLIGHT_REGISTRY_URL: rig.registryUrl,
+    inputs: {
+      image: 'ghcr.io/craigedmunds/backstage',
+      'github-token': tokens.github,
+      'fallback-token': tokens.pat,
     },
+    env: runnerEnv({
+      repository: 'craigedmunds/argocd-eda',
+      apiUrl: rig.apiUrl,
+      registryUrl: rig.registryUrl,
+    }),
     files: { '.github/workflows/build.yml': workflow },
   })
-  console.log('\n== 2. the preflight (dist/index.js) against the rig: package linked to another repository, GHCR_TOKEN fallback\n')
+  console.log(
+    '\n== 2. the preflight (dist/index.js) against the rig: package linked to another repository, GHCR_TOKEN fallback\n',
+  )
   console.log(run.stdout.replace(/^::add-mask::.*\n/gm, '').trimEnd())
   const o = run.outputs
-  console.log(`\noutputs: result=${o.result} can-push=${o['can-push']} credential-source=${o['credential-source']} username=${o.username} images=${o.images}`)
-  const push = await rig.skopeoPush({ image: 'craigedmunds/backstage', tag: 'demo', username: o.username, password: o.password })
-  console.log(`skopeo push with the exported credential: ${push.ok ? 'pushed' : `failed: ${push.stderr}`}`)
+  console.log(
+    `\noutputs: result=${o.result} can-push=${o['can-push']} credential-source=${o['credential-source']} username=${o.username} images=${o.images}`,
+  )
+  const push = await rig.skopeoPush({
+    image: 'craigedmunds/backstage',
+    tag: 'demo',
+    username: o.username,
+    password: o.password,
+  })
+  console.log(
+    `skopeo push with the exported credential: ${push.ok ? 'pushed' : `failed: ${push.stderr}`}`,
+  )
   if (o.result !== 'fallback' || !push.ok) process.exitCode = 1
 } finally {
   await rig.stop()

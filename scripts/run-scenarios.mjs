@@ -11,7 +11,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
 import { parse } from 'yaml'
-import { runAction } from './lib/action-process.mjs'
+import { runAction, runnerEnv } from './lib/action-process.mjs'
 import { auditLeaks } from './lib/leak-audit.mjs'
 import { startRig } from '../rig/index.mjs'
 
@@ -157,17 +157,17 @@ async function main() {
         if (!('github-token' in inputs) && runName) inputs['github-token'] = tokens[runName]
         const workflowPath = s.workflow_path ?? '.github/workflows/build.yml'
         const env = {
-          GITHUB_REPOSITORY: s.repository,
-          GITHUB_REPOSITORY_OWNER: s.repository.split('/')[0],
-          GITHUB_ACTOR: s.actor ?? s.repository.split('/')[0],
-          GITHUB_TRIGGERING_ACTOR: s.triggering_actor ?? s.actor ?? s.repository.split('/')[0],
-          GITHUB_EVENT_NAME: s.event_name ?? 'push',
-          GITHUB_JOB: s.job ?? 'build',
-          GITHUB_WORKFLOW_REF: `${s.repository}/${workflowPath}@refs/heads/main`,
-          GITHUB_WORKFLOW_SHA: 'a'.repeat(40),
-          GITHUB_SERVER_URL: s.server_url ?? 'https://github.com',
-          GITHUB_API_URL: rig.apiUrl,
-          GHCR_PREFLIGHT_REGISTRY_URL: rig.registryUrl,
+          ...runnerEnv({
+            repository: s.repository,
+            actor: s.actor,
+            triggeringActor: s.triggering_actor,
+            eventName: s.event_name,
+            job: s.job,
+            workflowPath,
+            serverUrl: s.server_url,
+            apiUrl: rig.apiUrl,
+            registryUrl: rig.registryUrl,
+          }),
           ...(s.env ?? {}),
         }
         const files = s.checkout === false ? {} : (s.files ?? {})

@@ -40,32 +40,7 @@ const FINDING_KEYS = [
   'image',
 ]
 
-/** The environment the runner gives a step of job `job` in workflow file `workflowPath`. */
-export function runnerEnv(o: {
-  repository: string
-  actor?: string
-  eventName?: string
-  job?: string
-  workflowPath?: string
-  serverUrl?: string
-  apiUrl: string
-  registryUrl: string
-}): Record<string, string> {
-  const owner = o.repository.split('/')[0]!
-  return {
-    GITHUB_REPOSITORY: o.repository,
-    GITHUB_REPOSITORY_OWNER: owner,
-    GITHUB_ACTOR: o.actor ?? owner,
-    GITHUB_TRIGGERING_ACTOR: o.actor ?? owner,
-    GITHUB_EVENT_NAME: o.eventName ?? 'push',
-    GITHUB_JOB: o.job ?? 'build',
-    GITHUB_WORKFLOW_REF: `${o.repository}/${o.workflowPath ?? '.github/workflows/build.yml'}@refs/heads/main`,
-    GITHUB_WORKFLOW_SHA: 'a'.repeat(40),
-    GITHUB_SERVER_URL: o.serverUrl ?? 'https://github.com',
-    GITHUB_API_URL: o.apiUrl,
-    GHCR_PREFLIGHT_REGISTRY_URL: o.registryUrl,
-  }
-}
+export { runnerEnv } from '../../scripts/lib/action-process.mjs'
 
 /** 1-based line and column of the first non-blank character of the first line containing `needle`. */
 export function lineOf(text: string, needle: string): { line: number; column: number } {

@@ -1,6 +1,18 @@
 export const ROOT: string
 export const BUNDLE: string
 export function node24(): string
+export interface RunnerEnvOptions {
+  repository: string
+  actor?: string
+  triggeringActor?: string
+  eventName?: string
+  job?: string
+  workflowPath?: string
+  serverUrl?: string
+  apiUrl: string
+  registryUrl: string
+}
+export function runnerEnv(o: RunnerEnvOptions): Record<string, string>
 export function parseFileCommands(text: string): Record<string, string>
 export interface WorkflowCommand {
   command: string

@@ -12,6 +12,28 @@ import { fileURLToPath } from 'node:url'
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const BUNDLE = join(ROOT, 'dist', 'index.js')
 
+/**
+ * The GITHUB_* variables the runner gives a step of job `job` in workflow file `workflowPath`,
+ * plus the two test seams (contracts §4) pointing at the rig.
+ */
+export function runnerEnv(o) {
+  const owner = o.repository.split('/')[0]
+  const actor = o.actor ?? owner
+  return {
+    GITHUB_REPOSITORY: o.repository,
+    GITHUB_REPOSITORY_OWNER: owner,
+    GITHUB_ACTOR: actor,
+    GITHUB_TRIGGERING_ACTOR: o.triggeringActor ?? actor,
+    GITHUB_EVENT_NAME: o.eventName ?? 'push',
+    GITHUB_JOB: o.job ?? 'build',
+    GITHUB_WORKFLOW_REF: `${o.repository}/${o.workflowPath ?? '.github/workflows/build.yml'}@refs/heads/main`,
+    GITHUB_WORKFLOW_SHA: 'a'.repeat(40),
+    GITHUB_SERVER_URL: o.serverUrl ?? 'https://github.com',
+    GITHUB_API_URL: o.apiUrl,
+    GHCR_PREFLIGHT_REGISTRY_URL: o.registryUrl,
+  }
+}
+
 let node24Path
 /** Path of a Node 24 binary from the npm package node@24 (fetched once by npx, then cached). */
 export function node24() {

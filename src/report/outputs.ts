@@ -1,27 +1,13 @@
 // The step outputs (contracts §3). The password is masked before any output is written.
 
 import * as core from '@actions/core'
+import { contractShape } from '../findings/shape.js'
 import type { Finding } from '../findings/types.js'
 import type { Report } from './types.js'
 
 /** Findings in the contract's shape and key order, nothing else. */
 export function findingsJson(findings: Finding[]): string {
-  return JSON.stringify(
-    findings.map((f) => {
-      const o: Finding = {
-        id: f.id,
-        severity: f.severity,
-        title: f.title,
-        message: f.message,
-        fix: f.fix,
-      }
-      if (f.file !== undefined) o.file = f.file
-      if (f.line !== undefined) o.line = f.line
-      if (f.column !== undefined) o.column = f.column
-      if (f.image !== undefined) o.image = f.image
-      return o
-    }),
-  )
+  return JSON.stringify(findings.map(contractShape))
 }
 
 export function setOutputs(report: Report, password: string): void {

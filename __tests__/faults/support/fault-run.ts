@@ -9,7 +9,7 @@
 // type (GET /users/acme, the event payload has no owner), the PAT's scopes, login and org
 // (GET /rate_limit, /user, /orgs/acme) and the package link (GET /orgs/acme/packages/…).
 
-import { runAction, type ActionRun } from '../../../scripts/lib/action-process.mjs'
+import { runAction, runnerEnv, type ActionRun } from '../../../scripts/lib/action-process.mjs'
 import type { FaultSpec, LogEntry, Rig } from '../../../rig/index.mjs'
 import { closedPort } from '../../http/support/test-server.js'
 
@@ -93,19 +93,13 @@ export interface CaseRun {
 /** Runs the bundle once against `rig` with the case's fault; the rig must not be shared meanwhile. */
 export async function runWithFault(rig: Rig, opts: RunOptions): Promise<CaseRun> {
   const { tokens } = rig.setWorld(world())
-  const env: Record<string, string> = {
-    GITHUB_REPOSITORY: REPOSITORY,
-    GITHUB_REPOSITORY_OWNER: 'acme',
-    GITHUB_ACTOR: ACTOR,
-    GITHUB_TRIGGERING_ACTOR: ACTOR,
-    GITHUB_EVENT_NAME: 'push',
-    GITHUB_JOB: 'build',
-    GITHUB_WORKFLOW_REF: `${REPOSITORY}/${WORKFLOW_PATH}@refs/heads/main`,
-    GITHUB_WORKFLOW_SHA: 'a'.repeat(40),
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_API_URL: rig.apiUrl,
-    GHCR_PREFLIGHT_REGISTRY_URL: rig.registryUrl,
-  }
+  const env: Record<string, string> = runnerEnv({
+    repository: REPOSITORY,
+    actor: ACTOR,
+    workflowPath: WORKFLOW_PATH,
+    apiUrl: rig.apiUrl,
+    registryUrl: rig.registryUrl,
+  })
   const { setup } = opts
   if (setup.kind === 'fault') rig.setFault(setup.on, setup.spec)
   if (setup.kind === 'closed-port') env[setup.env] = `http://127.0.0.1:${await closedPort()}`
