@@ -154,6 +154,7 @@ function failEarly(e: unknown): void {
       : [
           makeFinding('input-invalid', place, {
             message,
+            details: { environment: 'yes' },
             fix: [
               'Run ghcr-preflight as a step of a GitHub Actions job (the runner sets GITHUB_REPOSITORY and the other GITHUB_* variables)',
               'To check workflow files on your own machine, run `npx ghcr-preflight lint` instead',

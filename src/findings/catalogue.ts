@@ -581,7 +581,11 @@ export const CATALOGUE: Record<FindingId, CatalogueEntry> = {
         ? [
             `Fix the \`${d.input}\` value under \`with:\` of the ghcr-preflight step${d.expected ? `: ${d.expected}` : ''}`,
           ]
-        : [],
+        : d.environment
+          ? [] // the detector says what to change in the environment
+          : [
+              'Check the `with:` inputs of the ghcr-preflight step against the inputs table in the ghcr-preflight README',
+            ],
     docs: [],
   },
 }

@@ -8,8 +8,12 @@ export const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/
 const PATH_COMPONENT_ANY_CASE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/i
 const HOST_COMPONENT = /^(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])$/
 const TAG = /^[\w][\w.-]{0,127}$/
-const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$/
-const SHA256_HEX = /^sha256:[a-f0-9]{64}$/
+/**
+ * Digests docker accepts: the reference grammar allows any `algorithm:hex{32,}`, but
+ * reference.Parse hands the digest to go-digest, which knows only these algorithms and wants
+ * lower-case hex of exactly their length (`md5:…`, `SHA256:…`, `sha512:<64 hex>` are refused).
+ */
+const DIGEST = /^(?:sha256:[a-f0-9]{64}|sha384:[a-f0-9]{96}|sha512:[a-f0-9]{128})$/
 
 /** Longest name (host and path, no tag) the distribution grammar allows. */
 export const NAME_MAX_LENGTH = 255
@@ -63,12 +67,7 @@ export function parseReference(raw: string): {
   if (at >= 0) {
     ref.digest = rest.slice(at + 1)
     rest = rest.slice(0, at)
-    if (
-      !DIGEST.test(ref.digest) ||
-      (ref.digest.startsWith('sha256:') && !SHA256_HEX.test(ref.digest))
-    ) {
-      problems.push({ kind: 'bad-digest', digest: ref.digest })
-    }
+    if (!DIGEST.test(ref.digest)) problems.push({ kind: 'bad-digest', digest: ref.digest })
   }
   // A ':' after the last '/' starts the tag; one before it belongs to host:port.
   const colon = rest.lastIndexOf(':')

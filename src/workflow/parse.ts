@@ -25,6 +25,7 @@ import type {
   WorkflowModel,
 } from './model.js'
 import { posAt } from './model.js'
+import { MAX_NESTING, nestingOver } from './nesting.js'
 
 /** Workflow files are small; anything bigger is not a workflow and would only cost time. */
 export const MAX_WORKFLOW_CHARS = 1024 * 1024
@@ -52,8 +53,23 @@ function parseUnsafe(text: string, file: string): ParseResult {
       message: `${text.length} characters long, over the ${MAX_WORKFLOW_CHARS}-character limit for a workflow file`,
     }
   }
+  const deep = nestingOver(text)
+  if (deep) {
+    const lineStarts = [0]
+    for (let i = 0; i < deep.offset; i++) if (text.charCodeAt(i) === 10) lineStarts.push(i + 1)
+    const at = posAt(lineStarts, deep.offset)
+    return {
+      ok: false,
+      file,
+      message: `nested more than ${MAX_NESTING} levels deep (brackets and indentation), far deeper than any workflow, so it was not parsed`,
+      line: at.line,
+      column: at.column,
+    }
+  }
   const lineCounter = new LineCounter()
-  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true })
+  // uniqueKeys: false, checked below with one Set per mapping: yaml's own check compares every key
+  // with every earlier one, which takes seconds on a large flow mapping.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: false })
   const lineStarts = lineCounter.lineStarts.length ? lineCounter.lineStarts : [0]
   const err = doc.errors[0]
   if (err) {
@@ -69,8 +85,21 @@ function parseUnsafe(text: string, file: string): ParseResult {
     }
     return out
   }
+  const dup = firstDuplicateKey(doc)
+  if (dup) {
+    const at = posAt(lineStarts, dup.offset)
+    return {
+      ok: false,
+      file,
+      message: `not valid YAML: Map keys must be unique ("${dup.key.slice(0, 60)}" is repeated)`,
+      line: at.line,
+      column: at.column,
+    }
+  }
   try {
-    doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT })
+    // mapAsMap: a mapping used as a key would otherwise be stringified at every level, which takes
+    // minutes for a 2 KB file of nested keys (`? ? ? … x`, `{{{a: b}: b}: b}`).
+    doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT, mapAsMap: true })
   } catch (e) {
     const msg = errorText(e)
     return {
@@ -92,6 +121,27 @@ function parseUnsafe(text: string, file: string): ParseResult {
     }
   }
   return { ok: true, workflow: walker.workflow(root, file) }
+}
+
+/** The first scalar key repeated within one mapping, with its offset. */
+function firstDuplicateKey(doc: Document): { key: string; offset: number } | undefined {
+  let found: { key: string; offset: number } | undefined
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<string>()
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue
+        const key = String(pair.key.value)
+        if (seen.has(key)) {
+          found = { key, offset: pair.key.range?.[0] ?? 0 }
+          return visit.BREAK
+        }
+        seen.add(key)
+      }
+      return undefined
+    },
+  })
+  return found
 }
 
 class Walker {
@@ -326,13 +376,19 @@ function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e)
 }
 
+/** Longest error text kept from the YAML library: some of its messages quote a whole token. */
+const MAX_MESSAGE_CHARS = 200
+
 function firstLine(s: string): string {
-  return s.split('\n')[0]!.trim()
+  return cut(s.split('\n')[0]!.trim())
+}
+
+function cut(s: string): string {
+  return s.length > MAX_MESSAGE_CHARS ? `${s.slice(0, MAX_MESSAGE_CHARS - 3)}...` : s
 }
 
 /** yaml's messages end with " at line X, column Y:" and a code frame; the position is reported separately. */
 function cleanYamlMessage(message: string): string {
-  return firstLine(message)
-    .replace(/ at line \d+, column \d+:?$/, '')
-    .replace(/:$/, '')
+  const line = message.split('\n')[0]!.trim()
+  return cut(line.replace(/ at line \d+, column \d+:?$/, '').replace(/:$/, ''))
 }
