@@ -114,7 +114,6 @@ export async function preflight(
   const probeEnabled = inputs.probe && !imageBlocked && images.length > 0
 
   // Everything that needs the network starts now, together.
-  const workflowTask = analyseWorkflow({ inputs, ctx, api: deps.api, place, registry })
   // The owner's kind (user or organisation) only matters for REST calls; a static run makes none.
   const namespaceTask: Promise<Namespace> =
     probeEnabled || fallbackToken
@@ -146,6 +145,9 @@ export async function preflight(
         })
       : Promise.resolve(undefined)
 
+  // Parsing the repository's workflow files is the run's heaviest CPU work: it starts once the
+  // registry's requests are on the wire.
+  const workflowTask = analyseWorkflow({ inputs, ctx, api: deps.api, place, registry })
   const [workflow, namespace] = await Promise.all([workflowTask, namespaceTask])
   const owner = images[0]?.owner ?? ctx.owner.toLowerCase()
   const fallbackConfigured = fallbackToken !== '' || workflow.fallbackConfigured

@@ -10,6 +10,7 @@ import type { GitHubApi } from './github/api.js'
 import type { Inputs } from './inputs.js'
 import type { Check } from './report/types.js'
 import { analyseRunningJob, findPreflightSteps } from './workflow/analyse.js'
+import type { ParseResult } from './workflow/model.js'
 import { parseWorkflow } from './workflow/parse.js'
 import { checkReusableCeilings } from './workflow/reusable.js'
 import { listRepositoryWorkflows, loadWorkflowFile } from './workflow-source/load.js'
@@ -40,7 +41,8 @@ export async function analyseWorkflow(o: AnalyseWorkflowOptions): Promise<Workfl
     packages: 'unknown',
     fallbackConfigured: false,
   }
-  facts.findings.push(...ceilingWarnings(ctx, place))
+  const parsedInRepository = new Map<string, ParseResult>()
+  facts.findings.push(...ceilingWarnings(ctx, place, parsedInRepository))
 
   const loaded = await loadWorkflowFile({
     ctx,
@@ -53,7 +55,11 @@ export async function analyseWorkflow(o: AnalyseWorkflowOptions): Promise<Workfl
     facts.checks.push({ name: 'workflow permissions', status: 'skip', detail: loaded.problem })
     return facts
   }
-  const parsed = parseWorkflow(loaded.text, loaded.path)
+  // The running file was usually parsed for the ceiling check already.
+  const parsed =
+    loaded.source === 'workspace'
+      ? (parsedInRepository.get(loaded.path) ?? parseWorkflow(loaded.text, loaded.path))
+      : parseWorkflow(loaded.text, loaded.path)
   if (!parsed.ok) {
     facts.findings.push(
       makeFinding('workflow-unreadable', place, {
@@ -112,11 +118,16 @@ export async function analyseWorkflow(o: AnalyseWorkflowOptions): Promise<Workfl
   return facts
 }
 
-function ceilingWarnings(ctx: RunContext, place: Place): Finding[] {
+function ceilingWarnings(
+  ctx: RunContext,
+  place: Place,
+  parsed: Map<string, ParseResult>,
+): Finding[] {
   if (!ctx.workspace) return []
   const files = listRepositoryWorkflows(ctx.workspace).flatMap((f) => {
-    const parsed = parseWorkflow(f.text, f.path)
-    return parsed.ok ? [{ path: f.path, model: parsed.workflow }] : []
+    const result = parseWorkflow(f.text, f.path)
+    parsed.set(f.path, result)
+    return result.ok ? [{ path: f.path, model: result.workflow }] : []
   })
   if (files.length === 0) return []
   // This run started, so its own workflow passed GitHub's start-up check; others may not.

@@ -54,9 +54,21 @@ async function probe(
 }
 
 describe('Bearer flow (ghcr-shaped)', () => {
+  it('sends no DELETE to ghcr.io, which answers 405 and expires sessions itself', async () => {
+    const reg = await registry()
+    const { outcome } = await probe(reg.url)
+    expect(outcome).toMatchObject({
+      verdict: 'allowed',
+      status: 202,
+      cleanup: 'skipped',
+      roundTrips: 3,
+    })
+    expect(reg.requests.map((r) => r.method)).toEqual(['GET', 'GET', 'POST'])
+  })
+
   it('allows on 202, using its own scope and the token, then cancels the session', async () => {
     const reg = await registry()
-    const { outcome, secrets } = await probe(reg.url)
+    const { outcome, secrets } = await probe(reg.url, { registryHost: 'registry.example' })
     expect(outcome).toEqual({
       verdict: 'allowed',
       step: 'upload',
@@ -106,7 +118,7 @@ describe('Bearer flow (ghcr-shaped)', () => {
       upload: (self) => ({ status: 202, headers: { location: location(self) } }),
       cancel: { status: cancelStatus },
     })
-    const { outcome } = await probe(reg.url)
+    const { outcome } = await probe(reg.url, { registryHost: 'registry.example' })
     expect(outcome).toMatchObject({ verdict: 'allowed', cleanup: 204 })
     const cancel = reg.requests.find((r) => r.method === 'DELETE')
     expect(cancel?.url).toMatch(/^\/v2\/acme\/app\/blobs\/uploads\/(rel|abs)-1\?_state=s$/)
@@ -127,7 +139,7 @@ describe('Bearer flow (ghcr-shaped)', () => {
 
   it.each([401, 404, 405])('tolerates a %i on the cleanup DELETE', async (status) => {
     const reg = await registry({ cancel: registryError(status, 'X', 'cannot cancel') })
-    const { outcome } = await probe(reg.url)
+    const { outcome } = await probe(reg.url, { registryHost: 'registry.example' })
     expect(outcome).toMatchObject({ verdict: 'allowed', cleanup: status })
   })
 

@@ -38,6 +38,9 @@ const KNOWN_REALM_HOSTS: Record<string, readonly string[]> = {
 
 const CLEANUP_TIMEOUT_MS = 3000
 
+/** Registries known to answer DELETE of an upload session with 405. */
+const CANCEL_UNSUPPORTED = new Set(['ghcr.io'])
+
 // distribution's repository name grammar: it also keeps '..', '?' and '#' out of the URL path.
 const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*'
 const REPOSITORY_NAME = new RegExp(`^${COMPONENT}(?:/${COMPONENT})*$`)
@@ -122,7 +125,11 @@ export async function probePush(opts: ProbePushOptions): Promise<ProbeOutcome> {
     }
   }
   if (outcome.verdict === 'allowed') {
-    outcome.cleanup = await cancelUpload(opts.http, res, baseUrl, authorization)
+    // ghcr.io refuses to cancel upload sessions (405) and expires them itself (research §2.3):
+    // asking would only add a round trip to every run.
+    outcome.cleanup = CANCEL_UNSUPPORTED.has(opts.registryHost.toLowerCase())
+      ? 'skipped'
+      : await cancelUpload(opts.http, res, baseUrl, authorization)
   }
   return outcome
 }

@@ -1,0 +1,178 @@
+// Process plumbing for the benchmark: the machine description, a private copy of dist/ (so a
+// rebuild by someone else mid-run cannot change what is measured), a reusable run directory laid
+// out like scripts/lib/action-process.mjs runAction lays it out, timed child processes, and
+// peak RSS.
+
+import { execFileSync, spawn } from 'node:child_process'
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
+import os from 'node:os'
+import { dirname, join, resolve as resolvePath } from 'node:path'
+import { ROOT, parseFileCommands, parseWorkflowCommands } from './action-process.mjs'
+
+export function machine(node24Exe) {
+  const cpuinfo = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : ''
+  const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? os.cpus()[0]?.model
+  let nproc
+  try {
+    nproc = Number(execFileSync('nproc', { encoding: 'utf8' }).trim())
+  } catch {
+    nproc = os.availableParallelism?.() ?? os.cpus().length
+  }
+  const node24 = node24Exe
+    ? execFileSync(node24Exe, ['--version'], { encoding: 'utf8' }).trim()
+    : 'unavailable'
+  return {
+    nproc,
+    cpu: model ?? 'unknown',
+    memoryGb: (os.totalmem() / 2 ** 30).toFixed(1),
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    node20: process.version,
+    node24,
+  }
+}
+
+/** Copies dist/ (or another build) to a temp folder; returns the two bundles' paths in the copy. */
+export function snapshotDist(from = join(ROOT, 'dist')) {
+  const src = resolvePath(from)
+  const action = join(src, 'index.js')
+  const cli = join(src, 'cli', 'index.js')
+  if (!existsSync(action) || !existsSync(cli)) {
+    throw new Error(
+      `${src}/index.js or ${src}/cli/index.js is missing: run \`bash scripts/build.sh\``,
+    )
+  }
+  const dir = mkdtempSync(join(os.tmpdir(), 'ghcr-preflight-bench-dist-'))
+  cpSync(src, dir, { recursive: true })
+  return {
+    dir,
+    action: join(dir, 'index.js'),
+    cli: join(dir, 'cli', 'index.js'),
+    sizes: { action: statSync(action).size, cli: statSync(cli).size },
+    // @actions/core 3 bundles undici for its OIDC client (docs/benchmarks.md).
+    undici: /undici/i.test(readFileSync(action, 'utf8')),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  }
+}
+
+/**
+ * A run directory for many runs of the action with the same inputs: the runner's files, the
+ * event payload and the workspace, created once; `reset()` empties the output files between runs.
+ */
+export function prepareRun({ inputs = {}, env = {}, event = {}, files = {} }) {
+  const dir = mkdtempSync(join(os.tmpdir(), 'ghcr-preflight-bench-run-'))
+  const workspace = join(dir, 'workspace')
+  mkdirSync(workspace)
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(workspace, path)), { recursive: true })
+    writeFileSync(join(workspace, path), text)
+  }
+  const fileVars = {
+    GITHUB_OUTPUT: join(dir, 'output'),
+    GITHUB_STEP_SUMMARY: join(dir, 'summary'),
+    GITHUB_STATE: join(dir, 'state'),
+    GITHUB_ENV: join(dir, 'env'),
+    GITHUB_PATH: join(dir, 'path'),
+  }
+  const eventPath = join(dir, 'event.json')
+  writeFileSync(eventPath, JSON.stringify(event))
+  const fullEnv = {
+    PATH: process.env.PATH,
+    HOME: dir,
+    GITHUB_ACTIONS: 'true',
+    CI: 'true',
+    RUNNER_TEMP: dir,
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_EVENT_PATH: eventPath,
+    ...fileVars,
+    ...env,
+  }
+  for (const [name, value] of Object.entries(inputs)) {
+    fullEnv[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+  }
+  const reset = () => {
+    for (const f of Object.values(fileVars)) writeFileSync(f, '')
+  }
+  reset()
+  return {
+    dir,
+    cwd: workspace,
+    env: fullEnv,
+    reset,
+    outputs: () => parseFileCommands(readFileSync(fileVars.GITHUB_OUTPUT, 'utf8')),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  }
+}
+
+/**
+ * Runs a command to completion and times it from spawn to exit (stdio closed), in ms.
+ * stdout and stderr are piped and kept, the same for every command, so the comparison is fair.
+ */
+export function timedRun(exe, args, { env, cwd, timeoutMs = 120_000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint()
+    const child = spawn(exe, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => (stdout += d))
+    child.stderr.on('data', (d) => (stderr += d))
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
+    child.on('error', (e) => {
+      clearTimeout(timer)
+      reject(e)
+    })
+    child.on('close', (code, signal) => {
+      clearTimeout(timer)
+      const ms = Number(process.hrtime.bigint() - started) / 1e6
+      resolve({
+        code,
+        signal,
+        ms,
+        stdout,
+        stderr,
+        commands: parseWorkflowCommands(stdout),
+      })
+    })
+  })
+}
+
+const GNU_TIME = '/usr/bin/time'
+
+/**
+ * Runs a command and returns its peak resident set size in KB: GNU time's %M when /usr/bin/time
+ * exists, else the highest VmHWM seen while polling /proc/<pid>/status (may miss the last ms).
+ */
+export async function peakRssRun(exe, args, opts) {
+  if (existsSync(GNU_TIME)) {
+    const out = join(mkdtempSync(join(os.tmpdir(), 'ghcr-preflight-bench-rss-')), 'rss')
+    const run = await timedRun(GNU_TIME, ['-f', '%M', '-o', out, exe, ...args], opts)
+    const kb = Number(readFileSync(out, 'utf8').trim().split('\n').pop())
+    rmSync(dirname(out), { recursive: true, force: true })
+    return { ...run, peakKb: kb, method: '/usr/bin/time -f %M' }
+  }
+  let peak = 0
+  const child = spawn(exe, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  child.stdout.on('data', (d) => (stdout += d))
+  child.stderr.resume()
+  const poll = setInterval(() => {
+    try {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8')
+      const hwm = Number(/^VmHWM:\s*(\d+)/m.exec(status)?.[1] ?? 0)
+      if (hwm > peak) peak = hwm
+    } catch {
+      // the process has just ended
+    }
+  }, 2)
+  const code = await new Promise((resolve) => child.on('close', resolve))
+  clearInterval(poll)
+  return { code, stdout, peakKb: peak, method: 'polled /proc/<pid>/status VmHWM' }
+}
