@@ -101,8 +101,9 @@ const cases: Case[] = [
   {
     name: "the run's own token passed as fallback",
     facts: { kind: 'actions' },
-    ids: [],
+    ids: ['input-invalid'],
     candidate: false,
+    says: { 'input-invalid': ["run's own token", 'secrets.GHCR_TOKEN'] },
   },
   {
     name: 'fine-grained PAT',
@@ -200,7 +201,21 @@ const cases: Case[] = [
     facts: { rateLimit: okRate(['write:packages'], new Date(now.getTime() + 7 * day - 60_000)) },
     ids: ['fallback-token-expiring'],
     candidate: true,
-    says: { 'fallback-token-expiring': ['in 6 days'] },
+    says: { 'fallback-token-expiring': ['in 7 days'] },
+  },
+  {
+    name: 'expires in 60 hours: rounded to whole days',
+    facts: { rateLimit: okRate(['write:packages'], new Date(now.getTime() + 2.5 * day + 60_000)) },
+    ids: ['fallback-token-expiring'],
+    candidate: true,
+    says: { 'fallback-token-expiring': ['in 3 days'] },
+  },
+  {
+    name: 'expires in 20 hours',
+    facts: { rateLimit: okRate(['write:packages'], new Date(now.getTime() + 20 * 3_600_000)) },
+    ids: ['fallback-token-expiring'],
+    candidate: true,
+    says: { 'fallback-token-expiring': ['within a day'] },
   },
   {
     name: 'expires in 8 days: no warning yet',

@@ -82,7 +82,18 @@ export function assessFallback(f: FallbackFacts): FallbackAssessment {
     return result
   }
   // The same value as the run's token adds nothing: the run's token is probed on its own.
-  if (f.kind === 'actions') return result
+  if (f.kind === 'actions') {
+    add('input-invalid', {
+      severity: 'warning',
+      message:
+        "fallback-token is the run's own token (github.token), so it cannot help when that token is refused",
+      fix: [
+        'Pass a classic personal access token with `write:packages` instead, e.g. `fallback-token: ${{ secrets.GHCR_TOKEN }}`, or remove the input',
+      ],
+      details: { input: 'fallback-token' },
+    })
+    return result
+  }
 
   if (f.kind === 'fine-grained') {
     add('fallback-token-fine-grained', {
@@ -155,7 +166,8 @@ export function assessFallback(f: FallbackFacts): FallbackAssessment {
         const left = rl.expiration.getTime() - f.now.getTime()
         if (left < EXPIRY_WARNING_DAYS * DAY_MS) {
           const when = formatUtc(rl.expiration)
-          const days = Math.max(0, Math.floor(left / DAY_MS))
+          // Whole days, rounded: a token minted for 3 days reads "in 3 days" moments later.
+          const days = left < DAY_MS ? 0 : Math.round(left / DAY_MS)
           add('fallback-token-expiring', {
             severity: 'warning',
             message:
