@@ -237,10 +237,11 @@ describe('checkFallback against an emulated GitHub API', () => {
     expect(JSON.stringify(got)).not.toContain(token || RUN)
   })
 
-  it("the run's own token as fallback adds nothing", async () => {
+  it("the run's own token as fallback adds nothing, asks nothing, and says so", async () => {
     gh = await new FakeGitHub().start()
     const got = await run({ token: RUN })
-    expect(got).toMatchObject({ kind: 'actions', candidate: false, findings: [] })
+    expect(got).toMatchObject({ kind: 'actions', candidate: false })
+    expect(got.findings.map((f) => [f.id, f.severity])).toEqual([['input-invalid', 'warning']])
     expect(gh.requests).toEqual([])
   })
 

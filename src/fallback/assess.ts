@@ -87,10 +87,11 @@ export function assessFallback(f: FallbackFacts): FallbackAssessment {
       severity: 'warning',
       message:
         "fallback-token is the run's own token (github.token), so it cannot help when that token is refused",
-      fix: [
-        'Pass a classic personal access token with `write:packages` instead, e.g. `fallback-token: ${{ secrets.GHCR_TOKEN }}`, or remove the input',
-      ],
-      details: { input: 'fallback-token' },
+      details: {
+        input: 'fallback-token',
+        expected:
+          'pass a classic personal access token with `write:packages`, e.g. `${{ secrets.GHCR_TOKEN }}`, or remove the input',
+      },
     })
     return result
   }
