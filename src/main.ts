@@ -33,7 +33,13 @@ export async function run(): Promise<void> {
     const http = createHttpClient({ deadline })
     // The REST API only adds facts around the registry's verdict: shorter attempts and one retry,
     // so a slow API cannot hold the step for the whole deadline.
-    const apiHttp = createHttpClient({ deadline, timeoutMs: API_TIMEOUT_MS, retries: 1 })
+    // 2 MiB of body: the contents API sends a workflow file (up to 1 MiB) as base64 inside JSON.
+    const apiHttp = createHttpClient({
+      deadline,
+      timeoutMs: API_TIMEOUT_MS,
+      retries: 1,
+      maxBodyBytes: 2 * 1024 * 1024,
+    })
     const api = createGitHubApi({ apiUrl: ctx.apiUrl, http: apiHttp, timeoutMs: API_TIMEOUT_MS })
     const seam = process.env.GHCR_PREFLIGHT_REGISTRY_URL?.trim()
     const work = preflight(inputs, ctx, {
