@@ -57,7 +57,7 @@ const RULES: Rule[] = [
     id: () => 'package-not-linked',
     explain: (ctx, who) =>
       who === RUN_TOKEN
-        ? `The package ${ctx.owner}/${ctx.packageName} exists but ${ctx.runRepository} has no write access to it: it is linked to another repository or was created by a manual push, and ${ctx.runRepository} is not in its "Manage Actions access" list with the Write role.`
+        ? `The package ${ctx.owner}/${ctx.packageName} exists but the repository ${ctx.runRepository} has no write access to it: it is linked to another repository or was created by a manual push, and ${ctx.runRepository} is not in its "Manage Actions access" list with the Write role.`
         : `The package ${ctx.owner}/${ctx.packageName} exists and the account that owns ${who} has no write access to it.`,
   },
   {
@@ -65,7 +65,9 @@ const RULES: Rule[] = [
     id: (credential) =>
       credential === 'github-token' ? 'image-owner-mismatch' : 'fallback-token-owner-mismatch',
     explain: (ctx, who) =>
-      `${capitalise(who)} may not create a package in the namespace ${ctx.owner}: only that namespace's owner (or an organisation it belongs to) can create packages there.`,
+      ctx.ownerType === 'org'
+        ? `${capitalise(who)} may not create a package in the organisation ${ctx.owner}: its owner must be a member the organisation lets create packages (organisation settings → Packages → Package creation).`
+        : `${capitalise(who)} may not create a package in the namespace ${ctx.owner}: only that namespace's owner (or an organisation it belongs to) can create packages there.`,
   },
   {
     match: /forbids access via a personal access token \(classic\)/i,
