@@ -115,10 +115,10 @@ export async function preflight(
 
   // Everything that needs the network starts now, together.
   // The owner's kind (user or organisation) only matters for REST calls; a static run makes none.
-  const namespaceTask: Promise<Namespace> =
+  const namespaceTask: Promise<Map<string, Namespace>> =
     probeEnabled || fallbackToken
-      ? namespaceOf(images, ctx, deps.api, inputs.githubToken)
-      : Promise.resolve('unknown')
+      ? namespacesOf(images, ctx, deps.api, inputs.githubToken)
+      : Promise.resolve(new Map())
   const base = deps.registryBaseUrl ?? `https://${registry}`
   const challenge = probeEnabled ? fetchChallenge(deps.http, base) : undefined
   const credentials: ProbeCredential[] = []
@@ -148,8 +148,11 @@ export async function preflight(
   // Parsing the repository's workflow files is the run's heaviest CPU work: it starts once the
   // registry's requests are on the wire.
   const workflowTask = analyseWorkflow({ inputs, ctx, api: deps.api, place, registry })
-  const [workflow, namespace] = await Promise.all([workflowTask, namespaceTask])
+  const [workflow, namespaces] = await Promise.all([workflowTask, namespaceTask])
+  const kindOf = (o: string): Namespace => namespaces.get(o) ?? 'unknown'
+  // The fallback's organisation checks (SSO, classic-PAT policy) concern the first image's owner.
   const owner = images[0]?.owner ?? ctx.owner.toLowerCase()
+  const namespace = kindOf(owner)
   const fallbackConfigured = fallbackToken !== '' || workflow.fallbackConfigured
   const fallbackTask: Promise<FallbackAssessment | undefined> = fallbackConfigured
     ? checkFallback({
@@ -170,29 +173,32 @@ export async function preflight(
   // Which repository the package is linked to: asked with the fallback once it is known to be a
   // usable PAT (its 404 means "no such package"), else with the run token (whose 404 proves
   // nothing). Only worth asking when the registry is asked too.
-  const linkTask: Promise<PackageLink[]> =
-    probeEnabled && namespace !== 'unknown'
-      ? fallbackTask.then((fb) => {
-          const usePat = !!fb && fb.candidate && !fb.inconclusive && fallbackToken !== ''
-          const token = usePat ? fallbackToken : runToken
-          if (!token) return []
-          return Promise.all(
-            images.map((image) =>
+  const linkTask: Promise<PackageLink[]> = probeEnabled
+    ? fallbackTask.then((fb) => {
+        const usePat = !!fb && fb.candidate && !fb.inconclusive && fallbackToken !== ''
+        const token = usePat ? fallbackToken : runToken
+        if (!token) return []
+        return Promise.all(
+          images.flatMap((image) => {
+            const ownerType = kindOf(image.owner)
+            if (ownerType === 'unknown') return []
+            return [
               checkPackageLink({
                 api: deps.api,
                 token,
                 tokenIsRunToken: !usePat,
-                ownerType: namespace as 'user' | 'org',
+                ownerType,
                 owner: image.owner,
                 name: image.path.slice(image.owner.length + 1),
                 runRepository: ctx.repository,
                 place,
                 image: image.name,
               }),
-            ),
-          )
-        })
-      : Promise.resolve([])
+            ]
+          }),
+        )
+      })
+    : Promise.resolve([])
   const [probe, fallback] = await Promise.all([probeTask, fallbackTask])
   // The package link only adds detail to messages: once the verdict's facts are in, a slow API
   // may hold the step only a little longer.
@@ -204,17 +210,21 @@ export async function preflight(
   // Registry answers → findings per credential.
   const resultsFor = (source: ProbeCredential['source']): ProbeResult[] =>
     probe?.results.filter((r) => r.credential === source) ?? []
-  const classify = (r: ProbeResult): Finding[] =>
-    classifyProbe(r.outcome, {
+  const imageOwner = (r: ProbeResult): string =>
+    images.find((i) => i.name === r.image)?.owner ?? owner
+  const classify = (r: ProbeResult): Finding[] => {
+    const ownerType = kindOf(imageOwner(r))
+    return classifyProbe(r.outcome, {
       credential: r.credential,
       image: r.image,
-      owner: images.find((i) => i.name === r.image)?.owner ?? owner,
-      ...(namespace !== 'unknown' ? { ownerType: namespace } : {}),
+      owner: imageOwner(r),
+      ...(ownerType !== 'unknown' ? { ownerType } : {}),
       packageName: r.repository.split('/').slice(1).join('/'),
       place,
       runRepository: ctx.repository,
       runTokenHasWrite: workflow.packages === 'write' && !event.untrusted,
     })
+  }
   const runResults = resultsFor('github-token')
   const fallbackResults = resultsFor('fallback-token')
   const runVerdicts: ProbeVerdict[] = runResults.map((r) => r.outcome.verdict)
@@ -350,23 +360,28 @@ function normaliseImages(
   return { images, imageBlocked, imageFindings }
 }
 
-/** User or organisation namespace: from the event payload when it names the owner, else the API. */
-async function namespaceOf(
+/** Each image owner's kind (user or organisation): from the event payload when it names the
+ * owner, else the API (one request per other owner, all at once). Unknown owners are left out. */
+async function namespacesOf(
   images: CheckedImage[],
   ctx: RunContext,
   api: GitHubApi,
   token: string,
-): Promise<Namespace> {
-  const owner = images[0]?.owner
-  if (!owner) return 'unknown'
+): Promise<Map<string, Namespace>> {
+  const owners = [...new Set(images.map((i) => i.owner))]
   const repo = ctx.event.repository as { owner?: { login?: string; type?: string } } | undefined
-  if (repo?.owner?.login && repo.owner.login.toLowerCase() === owner && repo.owner.type) {
-    return repo.owner.type === 'Organization' ? 'org' : 'user'
-  }
-  if (!token) return 'unknown'
-  const answer = await api.getOwner(owner, token)
-  if (answer.kind !== 'ok') return 'unknown'
-  return answer.type === 'Organization' ? 'org' : 'user'
+  const kinds = await Promise.all(
+    owners.map(async (owner): Promise<Namespace> => {
+      if (repo?.owner?.login && repo.owner.login.toLowerCase() === owner && repo.owner.type) {
+        return repo.owner.type === 'Organization' ? 'org' : 'user'
+      }
+      if (!token) return 'unknown'
+      const answer = await api.getOwner(owner, token)
+      if (answer.kind !== 'ok') return 'unknown'
+      return answer.type === 'Organization' ? 'org' : 'user'
+    }),
+  )
+  return new Map(owners.map((o, i) => [o, kinds[i]!]))
 }
 
 const SEVERITY_ORDER = { error: 0, warning: 1, notice: 2 } as const
