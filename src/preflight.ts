@@ -7,7 +7,8 @@
 // beside them.
 
 import { decide, type CandidateFacts, type ProbeVerdict } from './decision/decide.js'
-import { appendSentence, resolveRunTokenFindings } from './decision/causes.js'
+import { resolveRunTokenFindings } from './decision/causes.js'
+import { mergeFallbackFindings, settleSeverities, sortFindings } from './decision/severities.js'
 import type { RunContext } from './context.js'
 import { makeFinding } from './findings/catalogue.js'
 import type { Finding, Place } from './findings/types.js'
@@ -15,14 +16,15 @@ import { checkFallback } from './fallback/check.js'
 import type { FallbackAssessment } from './fallback/assess.js'
 import type { GitHubApi } from './github/api.js'
 import type { HttpClient } from './http/types.js'
-import { checkImage, defaultImage, type CheckedImage } from './image/check.js'
+import type { CheckedImage } from './image/check.js'
+import { normaliseImages } from './image/inputs.js'
 import { checkRegistryHost } from './image/registry-host.js'
 import type { Inputs } from './inputs.js'
 import { checkPackageLink, type PackageLink } from './package/linkage.js'
 import { classifyProbe } from './registry/classify.js'
 import { fetchChallenge } from './registry/challenge.js'
 import { probeAll, type ProbeCredential, type ProbeResult } from './registry/probe-all.js'
-import type { ProbeOutcome } from './registry/types.js'
+import { fallbackCheck, probeChecks } from './report/checks.js'
 import type { Check, Report } from './report/types.js'
 import { checkEvent } from './run/events.js'
 import { analyseWorkflow } from './workflow-facts.js'
@@ -77,7 +79,12 @@ export async function preflight(
   findings.push(...hostFindings)
   // A token of one GitHub instance is not valid on another's registry: it is not even sent there.
   const foreignRegistry = hostFindings.some((f) => f.severity === 'error')
-  const { images, imageBlocked, imageFindings } = normaliseImages(inputs, ctx, registry, place)
+  const { images, imageBlocked, imageFindings } = normaliseImages(inputs.images, {
+    registry,
+    repository: ctx.repository,
+    owner: ctx.owner,
+    place,
+  })
   findings.push(...imageFindings)
   checks.push({
     name: 'image names',
@@ -326,40 +333,6 @@ export async function preflight(
   }
 }
 
-function normaliseImages(
-  inputs: Inputs,
-  ctx: RunContext,
-  registry: string,
-  place: Place,
-): { images: CheckedImage[]; imageBlocked: boolean; imageFindings: Finding[] } {
-  const raws = inputs.images.length > 0 ? inputs.images : [defaultImage(registry, ctx.repository)]
-  const images: CheckedImage[] = []
-  const imageFindings: Finding[] = []
-  let imageBlocked = false
-  for (const raw of raws) {
-    const r = checkImage(raw, { registry, owner: ctx.owner, place })
-    for (const f of r.findings) {
-      // The action lower-cases what it probes and exports the normalised names in `images`, so
-      // capitals in the input are a warning here (contracts §1: "lower-cased by the action").
-      imageFindings.push(f.id === 'image-name-uppercase' ? { ...f, severity: 'warning' } : f)
-    }
-    // An invalid name, a typo'd host or Docker Hub cannot be pushed as written: fail. An image on
-    // another registry (a warning) is simply not this registry's business: not probed.
-    const blocking = r.findings.some(
-      (f) =>
-        f.id === 'image-name-invalid' ||
-        (f.id === 'image-registry-mismatch' && f.severity === 'error'),
-    )
-    if (!r.image || blocking) {
-      imageBlocked = true
-      continue
-    }
-    if (r.image.registry !== registry) continue
-    if (!images.some((i) => i.name === r.image!.name)) images.push(r.image)
-  }
-  return { images, imageBlocked, imageFindings }
-}
-
 /** Each image owner's kind (user or organisation): from the event payload when it names the
  * owner, else the API (one request per other owner, all at once). Unknown owners are left out. */
 async function namespacesOf(
@@ -382,107 +355,4 @@ async function namespacesOf(
     }),
   )
   return new Map(owners.map((o, i) => [o, kinds[i]!]))
-}
-
-const SEVERITY_ORDER = { error: 0, warning: 1, notice: 2 } as const
-
-function sortFindings(findings: Finding[]): Finding[] {
-  return [...findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity])
-}
-
-function settleSeverities(
-  findings: Finding[],
-  result: Report['result'],
-  credential: Report['credentialSource'],
-  untrustedFailure: 'fork-pull-request' | 'dependabot-run' | undefined,
-): Finding[] {
-  // on-untrusted: fail makes the fork / Dependabot fact the error that fails the step.
-  if (result === 'fail' && untrustedFailure) {
-    return findings.map((f) => (f.id === untrustedFailure ? { ...f, severity: 'error' } : f))
-  }
-  // A skip is a green step: its problems are worth reading, not red annotations.
-  if (result === 'skip') {
-    return findings.map((f) => (f.severity === 'error' ? { ...f, severity: 'warning' } : f))
-  }
-  if (result !== 'ready' && result !== 'fallback') return findings
-  return findings.map((f) => {
-    if (f.severity !== 'error') return f
-    // A working credential was proven: remaining problems cannot break this push.
-    if (credential === 'fallback-token' && f.id.startsWith('fallback-token')) return f
-    return { ...f, severity: 'warning' }
-  })
-}
-
-/**
- * The REST checks and the registry may describe the same fallback problem twice (the owner check
- * and "create_package"): keep the located REST finding, raised to the registry's severity, with
- * the registry's words as proof. A REST check that could not be made is moot once the registry
- * refused the token outright.
- */
-function mergeFallbackFindings(
-  rest: Finding[],
-  registry: Finding[],
-  outcomes: ProbeOutcome[],
-): Finding[] {
-  const refused = outcomes.some((o) => o.verdict === 'denied' || o.verdict === 'unauthorized')
-  const kept = refused ? rest.filter((f) => f.id !== 'probe-inconclusive') : [...rest]
-  const extra: Finding[] = []
-  for (const r of registry) {
-    const i = kept.findIndex((k) => k.id === r.id)
-    if (i < 0) {
-      extra.push(r)
-      continue
-    }
-    const twin = kept[i]!
-    kept[i] = {
-      ...twin,
-      severity:
-        SEVERITY_ORDER[r.severity] < SEVERITY_ORDER[twin.severity] ? r.severity : twin.severity,
-      message: appendSentence(twin.message, `The registry confirmed it: ${r.message}`),
-    }
-  }
-  return [...kept, ...extra]
-}
-
-function describe(r: ProbeResult): string {
-  const o = r.outcome
-  if (o.verdict === 'allowed') return `${r.image}: upload accepted (${o.status ?? 202})`
-  const said = [o.status, o.message].filter(Boolean).join(' ')
-  return `${r.image}: ${o.verdict}${said ? ` (${said})` : ''}${o.reason ? `: ${o.reason}` : ''}`
-}
-
-function probeChecks(
-  run: ProbeResult[],
-  fb: ProbeResult[],
-  enabled: boolean,
-  hasFallback: boolean,
-): Check[] {
-  const row = (name: string, results: ProbeResult[]): Check => {
-    if (!enabled) return { name, status: 'skip', detail: 'probe: false' }
-    if (results.length === 0) return { name, status: 'skip', detail: 'not probed' }
-    const allowed = results.every((r) => r.outcome.verdict === 'allowed')
-    const refused = results.some(
-      (r) => r.outcome.verdict === 'denied' || r.outcome.verdict === 'unauthorized',
-    )
-    return {
-      name,
-      status: allowed ? 'pass' : refused ? 'fail' : 'warn',
-      detail: results.map(describe).join('; '),
-    }
-  }
-  const rows = [row("push probe with the run's token", run)]
-  if (hasFallback) rows.push(row('push probe with the fallback token', fb))
-  return rows
-}
-
-function fallbackCheck(f: FallbackAssessment): Check {
-  const bits = [`kind ${f.kind}`]
-  if (f.login) bits.push(`owner ${f.login}`)
-  if (f.scopes) bits.push(`scopes ${f.scopes.join(' ') || 'none'}`)
-  if (f.expiresAt) bits.push(`expires ${f.expiresAt}`)
-  return {
-    name: 'fallback token',
-    status: f.candidate ? (f.inconclusive ? 'warn' : 'pass') : 'fail',
-    detail: bits.join(', '),
-  }
 }
