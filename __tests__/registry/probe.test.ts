@@ -2,13 +2,12 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import { createHttpClient } from '../../src/http/client.js'
 import { Deadline } from '../../src/http/deadline.js'
 import type { HttpClient } from '../../src/http/types.js'
-import { ChallengeCache, fetchChallenge } from '../../src/registry/challenge.js'
+import { fetchChallenge } from '../../src/registry/challenge.js'
 import { probeAll } from '../../src/registry/probe-all.js'
 import { probePush, type ProbePushOptions } from '../../src/registry/probe.js'
 import type { ProbeOutcome } from '../../src/registry/types.js'
 import { closedPort, type TestServer } from '../http/support/test-server.js'
 import {
-  ghcrChallenge,
   registryError,
   startFakeRegistry,
   type Answer,
@@ -502,14 +501,5 @@ describe('probeAll and the shared challenge', () => {
       ['ghcr.io/acme/worker', 'github-token', 'allowed'],
       ['ghcr.io/acme/worker', 'fallback-token', 'denied'],
     ])
-  })
-
-  it('ChallengeCache shares one request per registry', async () => {
-    const reg = await registry({ challenge: ghcrChallenge })
-    const cache = new ChallengeCache(httpClient())
-    const [a, b] = await Promise.all([cache.get(reg.url), cache.get(`${reg.url}/`)])
-    expect(a).toEqual(b)
-    expect(a).toEqual({ kind: 'bearer', realm: `${reg.url}/token`, service: 'ghcr.io' })
-    expect(reg.requests).toHaveLength(1)
   })
 })

@@ -71,23 +71,6 @@ export async function fetchChallenge(http: HttpClient, baseUrl: string): Promise
   }
 }
 
-/** One challenge promise per registry base URL for the whole run. */
-export class ChallengeCache {
-  private readonly cache = new Map<string, Promise<Challenge>>()
-
-  constructor(private readonly http: HttpClient) {}
-
-  get(baseUrl: string): Promise<Challenge> {
-    const key = trimBase(baseUrl)
-    let pending = this.cache.get(key)
-    if (!pending) {
-      pending = fetchChallenge(this.http, key)
-      this.cache.set(key, pending)
-    }
-    return pending
-  }
-}
-
 export function trimBase(baseUrl: string): string {
   return baseUrl.replace(/\/+$/, '')
 }
