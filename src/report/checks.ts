@@ -3,6 +3,7 @@
 
 import type { FallbackAssessment } from '../fallback/assess.js'
 import type { ProbeResult } from '../registry/probe-all.js'
+import { describeTokenKind } from '../token/kind.js'
 import type { Check } from './types.js'
 
 function describe(r: ProbeResult): string {
@@ -37,7 +38,7 @@ export function probeChecks(
 }
 
 export function fallbackCheck(f: FallbackAssessment): Check {
-  const bits = [`kind ${f.kind}`]
+  const bits = [describeTokenKind(f.kind)]
   if (f.login) bits.push(`owner ${f.login}`)
   if (f.scopes) bits.push(`scopes ${f.scopes.join(' ') || 'none'}`)
   if (f.expiresAt) bits.push(`expires ${f.expiresAt}`)
