@@ -8,6 +8,7 @@
 // treat a truncated answer as inconclusive.
 
 import type { Deadline } from './deadline.js'
+import { proxiedFetch } from './proxy.js'
 import { HttpFailure, type HttpClient, type HttpRequest, type HttpResponse } from './types.js'
 import { redactUrl, sameOrigin, urlProblem } from './url-safety.js'
 
@@ -41,7 +42,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const perAttemptMs = options.timeoutMs ?? 10_000
   const retries = Math.max(0, options.retries ?? 2)
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024
-  const doFetch = options.fetch ?? fetch
+  // An injected fetch (tests) wins; otherwise the runner's proxy settings decide per URL.
+  const fetchFor = (url: URL): typeof fetch => options.fetch ?? proxiedFetch(url) ?? fetch
   const sleep = options.sleep ?? defaultSleep
   const random = options.random ?? Math.random
   let attempts = 0
@@ -64,7 +66,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     try {
       for (let hop = 0; ; hop++) {
         attempts++
-        const res = await doFetch(url, {
+        const res = await fetchFor(url)(url, {
           method,
           headers: req.headers,
           body: method === 'GET' || method === 'HEAD' ? undefined : body,
