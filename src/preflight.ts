@@ -110,10 +110,11 @@ export async function preflight(
         message:
           "the github-token input is empty, so the run's own token cannot be checked or used" +
           (fallbackToken ? '; only the fallback token is tried' : ''),
-        fix: [
-          'Remove the `github-token` input (it defaults to `${{ github.token }}`), or pass `github-token: ${{ github.token }}`',
-        ],
-        details: { input: 'github-token' },
+        details: {
+          input: 'github-token',
+          expected:
+            'remove it (it defaults to `${{ github.token }}`) or pass `${{ github.token }}`',
+        },
       }),
     )
   }
