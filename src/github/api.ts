@@ -141,6 +141,30 @@ export function createGitHubApi(options: GitHubApiOptions): GitHubApi {
     }
   }
 
+  /**
+   * GET a JSON answer: its value on 200, else the failure to return as it is (unreachable, not
+   * JSON, an error status, and with `notFound` a 404 kept apart).
+   */
+  async function getOk(path: string, token: string): Promise<Read<ApiFailure>>
+  async function getOk(
+    path: string,
+    token: string,
+    notFound: true,
+  ): Promise<Read<ApiFailure | NotFound>>
+  async function getOk(
+    path: string,
+    token: string,
+    notFound = false,
+  ): Promise<Read<ApiFailure | NotFound>> {
+    const res = await get(path, token)
+    if (isUnreachable(res)) return { failure: res }
+    if (notFound && res.status === 404) return { failure: notFoundOf(res) }
+    const body = parseJson(res)
+    if (body.kind !== 'json') return { failure: body.failure }
+    if (res.status !== 200) return { failure: httpError(res, body.value) }
+    return { res, value: body.value }
+  }
+
   return {
     async getWorkflowFile(repository, path, ref, token) {
       const [owner, repo] = repository.split('/')
@@ -153,16 +177,14 @@ export function createGitHubApi(options: GitHubApiOptions): GitHubApi {
         }
       }
       const query = ref ? `?ref=${encodeURIComponent(ref)}` : ''
-      const res = await get(
+      const answer = await getOk(
         `/repos/${enc(owner)}/${enc(repo)}/contents/${segments.map(enc).join('/')}${query}`,
         token,
+        true,
       )
-      if (isUnreachable(res)) return res
-      if (res.status === 404) return notFound(res)
-      const body = parseJson(res)
-      if (body.kind !== 'json') return body.failure
-      if (res.status !== 200) return httpError(res, body.value)
-      const file = asRecord(body.value)
+      if ('failure' in answer) return answer.failure
+      const { res } = answer
+      const file = asRecord(answer.value)
       if (!file) {
         return {
           kind: 'bad-response',
@@ -200,11 +222,9 @@ export function createGitHubApi(options: GitHubApiOptions): GitHubApi {
     },
 
     async rateLimit(token) {
-      const res = await get('/rate_limit', token)
-      if (isUnreachable(res)) return res
-      const body = parseJson(res)
-      if (body.kind !== 'json') return body.failure
-      if (res.status !== 200) return httpError(res, body.value)
+      const answer = await getOk('/rate_limit', token)
+      if ('failure' in answer) return answer.failure
+      const { res } = answer
       const result: RateLimitResult = { kind: 'ok', status: res.status }
       const scopes = parseScopes(res.headers['x-oauth-scopes'])
       if (scopes) result.scopes = scopes
@@ -218,12 +238,10 @@ export function createGitHubApi(options: GitHubApiOptions): GitHubApi {
     },
 
     async getUser(token) {
-      const res = await get('/user', token)
-      if (isUnreachable(res)) return res
-      const body = parseJson(res)
-      if (body.kind !== 'json') return body.failure
-      if (res.status !== 200) return httpError(res, body.value)
-      const login = asRecord(body.value)?.login
+      const answer = await getOk('/user', token)
+      if ('failure' in answer) return answer.failure
+      const { res } = answer
+      const login = asRecord(answer.value)?.login
       if (typeof login !== 'string' || login === '') {
         return {
           kind: 'bad-response',
@@ -235,13 +253,10 @@ export function createGitHubApi(options: GitHubApiOptions): GitHubApi {
     },
 
     async getOwner(owner, token) {
-      const res = await get(`/users/${enc(owner)}`, token)
-      if (isUnreachable(res)) return res
-      if (res.status === 404) return notFound(res)
-      const body = parseJson(res)
-      if (body.kind !== 'json') return body.failure
-      if (res.status !== 200) return httpError(res, body.value)
-      const record = asRecord(body.value)
+      const answer = await getOk(`/users/${enc(owner)}`, token, true)
+      if ('failure' in answer) return answer.failure
+      const { res } = answer
+      const record = asRecord(answer.value)
       const type = record?.type
       const login = typeof record?.login === 'string' ? record.login : owner
       // Bots ('Bot') own no packages namespace of their own kind; only these two matter here.
@@ -258,7 +273,7 @@ export function createGitHubApi(options: GitHubApiOptions): GitHubApi {
     async getOrg(org, token) {
       const res = await get(`/orgs/${enc(org)}`, token)
       if (isUnreachable(res)) return res
-      if (res.status === 404) return notFound(res)
+      if (res.status === 404) return notFoundOf(res)
       const body = parseJson(res)
       if (body.kind !== 'json') return body.failure
       if (res.status === 200) {
@@ -277,13 +292,14 @@ export function createGitHubApi(options: GitHubApiOptions): GitHubApi {
 
     async getPackage(ownerType, owner, name, token) {
       const scope = ownerType === 'org' ? 'orgs' : 'users'
-      const res = await get(`/${scope}/${enc(owner)}/packages/container/${enc(name)}`, token)
-      if (isUnreachable(res)) return res
-      if (res.status === 404) return notFound(res)
-      const body = parseJson(res)
-      if (body.kind !== 'json') return body.failure
-      if (res.status !== 200) return httpError(res, body.value)
-      const record = asRecord(body.value)
+      const answer = await getOk(
+        `/${scope}/${enc(owner)}/packages/container/${enc(name)}`,
+        token,
+        true,
+      )
+      if ('failure' in answer) return answer.failure
+      const { res } = answer
+      const record = asRecord(answer.value)
       if (!record)
         return {
           kind: 'bad-response',
@@ -359,7 +375,7 @@ function messageOf(value: unknown): string {
   return oneLine.length > MAX_MESSAGE_CHARS ? `${oneLine.slice(0, MAX_MESSAGE_CHARS)}…` : oneLine
 }
 
-function notFound(res: HttpResponse): NotFound {
+function notFoundOf(res: HttpResponse): NotFound {
   let message = ''
   try {
     message = messageOf(JSON.parse(res.body))
@@ -439,6 +455,9 @@ export function parseExpiration(header: string): Date | undefined {
   const date = new Date(utc - offsetMinutes * 60_000)
   return Number.isNaN(date.getTime()) ? undefined : date
 }
+
+/** A JSON value read from a 200 answer, or the failure to hand back. */
+type Read<F> = { failure: F } | { res: HttpResponse; value: unknown }
 
 function isUnreachable(r: HttpResponse | Unreachable): r is Unreachable {
   return (r as Unreachable).kind === 'unreachable'
