@@ -12,8 +12,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os, { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { ROOT, node24 } from './lib/action-process.mjs'
-import { machine, peakRssRun, prepareRun, snapshotDist, timedRun } from './lib/bench-process.mjs'
+import { ROOT, node24, prepareRun } from './lib/action-process.mjs'
+import { machine, peakRssRun, snapshotDist, timedRun } from './lib/bench-process.mjs'
 import { fmtKb, fmtMb, fmtMs, summarise } from './lib/bench-stats.mjs'
 import { recordRequests, sequentialDepth, startBlackHole } from './lib/bench-wire.mjs'
 import { REPOSITORY as LINT_REPOSITORY, generateWorkflows } from './lib/bench-workflows.mjs'
@@ -142,7 +142,7 @@ async function coldStart() {
         cwd: run.cwd,
         timeoutMs: 20_000,
       })
-      const out = run.outputs()
+      const out = run.read().outputs
       const ids = JSON.parse(out.findings ?? '[]').map((f) => f.id)
       if (check.code !== 0 || out.result !== 'unverified' || ids.includes('workflow-unreadable')) {
         broken.push(
@@ -308,7 +308,7 @@ async function fullPreflight(rig) {
       } finally {
         wire.stop()
       }
-      const ok = checkFullRun(`(b) ${rt.name} run ${i}`, r, run.outputs())
+      const ok = checkFullRun(`(b) ${rt.name} run ${i}`, r, run.read().outputs)
       run.cleanup()
       if (!ok || i === 0) continue // run 0 warms the rig and the page cache
       walls.push(r.ms)
@@ -380,7 +380,7 @@ async function peakRss(rig) {
     for (let i = 0; i < 3; i++) {
       const run = fullRun(rig)
       const r = await peakRssRun(rt.exe, [dist.action], { env: run.env, cwd: run.cwd })
-      checkFullRun(`(d) ${rt.name}`, r, run.outputs())
+      checkFullRun(`(d) ${rt.name}`, r, run.read().outputs)
       run.cleanup()
       peak = Math.max(peak, r.peakKb)
       method = r.method

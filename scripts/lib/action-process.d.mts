@@ -43,4 +43,15 @@ export interface ActionRun {
   envFile: string
   dir: string
 }
+export interface PreparedRun {
+  dir: string
+  cwd: string
+  env: Record<string, string>
+  reset(): void
+  read(): { outputs: Record<string, string>; summary: string; state: string; envFile: string }
+  cleanup(): void
+}
+export function prepareRun(
+  opts?: Pick<RunActionOptions, 'inputs' | 'env' | 'event' | 'files'>,
+): PreparedRun
 export function runAction(opts?: RunActionOptions): Promise<ActionRun>

@@ -113,27 +113,36 @@ export function parseWorkflowCommands(stdout) {
  * @param {number} [opts.timeoutMs]
  * @param {string} [opts.bundle]
  */
-export async function runAction(opts = {}) {
+/**
+ * A run directory laid out as the runner lays it out: the workspace with its files, the event
+ * payload, empty GITHUB_OUTPUT / GITHUB_STEP_SUMMARY / GITHUB_STATE / GITHUB_ENV / GITHUB_PATH
+ * files, and the step's environment (INPUT_* included). `reset()` empties the files for another
+ * run; `read()` returns what a run wrote.
+ */
+export function prepareRun({ inputs = {}, env = {}, event = {}, files = {} } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'ghcr-preflight-run-'))
   const workspace = join(dir, 'workspace')
   mkdirSync(workspace)
-  for (const [path, text] of Object.entries(opts.files ?? {})) {
+  for (const [path, text] of Object.entries(files)) {
     const abs = join(workspace, path)
     mkdirSync(dirname(abs), { recursive: true })
     writeFileSync(abs, text)
   }
-  const files = {
+  const fileVars = {
     GITHUB_OUTPUT: join(dir, 'output'),
     GITHUB_STEP_SUMMARY: join(dir, 'summary'),
     GITHUB_STATE: join(dir, 'state'),
     GITHUB_ENV: join(dir, 'env'),
     GITHUB_PATH: join(dir, 'path'),
   }
-  for (const f of Object.values(files)) writeFileSync(f, '')
+  const reset = () => {
+    for (const f of Object.values(fileVars)) writeFileSync(f, '')
+  }
+  reset()
   const eventPath = join(dir, 'event.json')
-  writeFileSync(eventPath, JSON.stringify(opts.event ?? {}))
+  writeFileSync(eventPath, JSON.stringify(event))
 
-  const env = {
+  const fullEnv = {
     PATH: process.env.PATH,
     HOME: dir,
     GITHUB_ACTIONS: 'true',
@@ -141,21 +150,39 @@ export async function runAction(opts = {}) {
     RUNNER_TEMP: dir,
     GITHUB_WORKSPACE: workspace,
     GITHUB_EVENT_PATH: eventPath,
-    ...files,
-    ...opts.env,
+    ...fileVars,
+    ...env,
   }
-  for (const [name, value] of Object.entries(opts.inputs ?? {})) {
+  for (const [name, value] of Object.entries(inputs)) {
     // The runner keeps hyphens and upper-cases the name (actions/toolkit getInput).
-    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+    fullEnv[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
   }
-  for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k]
+  for (const [k, v] of Object.entries(fullEnv)) if (v === undefined) delete fullEnv[k]
 
+  const text = (p) => readFileSync(p, 'utf8')
+  return {
+    dir,
+    cwd: workspace,
+    env: fullEnv,
+    reset,
+    read: () => ({
+      outputs: parseFileCommands(text(fileVars.GITHUB_OUTPUT)),
+      summary: text(fileVars.GITHUB_STEP_SUMMARY),
+      state: text(fileVars.GITHUB_STATE),
+      envFile: text(fileVars.GITHUB_ENV),
+    }),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  }
+}
+
+export async function runAction(opts = {}) {
+  const prepared = prepareRun(opts)
   const exe = opts.runtime === 'node24' ? node24() : process.execPath
   const started = performance.now()
   const { code, stdout, stderr, timedOut } = await new Promise((resolvePromise) => {
     const child = spawn(exe, [opts.bundle ?? BUNDLE], {
-      env,
-      cwd: workspace,
+      env: prepared.env,
+      cwd: prepared.cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let out = ''
@@ -173,7 +200,6 @@ export async function runAction(opts = {}) {
     })
   })
   const wallMs = performance.now() - started
-  const read = (p) => readFileSync(p, 'utf8')
   const result = {
     exitCode: code,
     timedOut,
@@ -181,12 +207,9 @@ export async function runAction(opts = {}) {
     stdout,
     stderr,
     commands: parseWorkflowCommands(stdout),
-    outputs: parseFileCommands(read(files.GITHUB_OUTPUT)),
-    summary: read(files.GITHUB_STEP_SUMMARY),
-    state: read(files.GITHUB_STATE),
-    envFile: read(files.GITHUB_ENV),
-    dir,
+    ...prepared.read(),
+    dir: prepared.dir,
   }
-  if (!opts.keep) rmSync(dir, { recursive: true, force: true })
+  if (!opts.keep) prepared.cleanup()
   return result
 }

@@ -1,22 +1,12 @@
 // Process plumbing for the benchmark: the machine description, a private copy of dist/ (so a
-// rebuild by someone else mid-run cannot change what is measured), a reusable run directory laid
-// out like scripts/lib/action-process.mjs runAction lays it out, timed child processes, and
-// peak RSS.
+// rebuild by someone else mid-run cannot change what is measured), timed child processes, and
+// peak RSS. Run directories come from action-process.mjs prepareRun.
 
 import { execFileSync, spawn } from 'node:child_process'
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import os from 'node:os'
 import { dirname, join, resolve as resolvePath } from 'node:path'
-import { ROOT, parseFileCommands, parseWorkflowCommands } from './action-process.mjs'
+import { ROOT, parseWorkflowCommands } from './action-process.mjs'
 
 export function machine(node24Exe) {
   const cpuinfo = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : ''
@@ -59,55 +49,6 @@ export function snapshotDist(from = join(ROOT, 'dist')) {
     sizes: { action: statSync(action).size, cli: statSync(cli).size },
     // @actions/core 3 bundles undici for its OIDC client (docs/benchmarks.md).
     undici: /undici/i.test(readFileSync(action, 'utf8')),
-    cleanup: () => rmSync(dir, { recursive: true, force: true }),
-  }
-}
-
-/**
- * A run directory for many runs of the action with the same inputs: the runner's files, the
- * event payload and the workspace, created once; `reset()` empties the output files between runs.
- */
-export function prepareRun({ inputs = {}, env = {}, event = {}, files = {} }) {
-  const dir = mkdtempSync(join(os.tmpdir(), 'ghcr-preflight-bench-run-'))
-  const workspace = join(dir, 'workspace')
-  mkdirSync(workspace)
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(workspace, path)), { recursive: true })
-    writeFileSync(join(workspace, path), text)
-  }
-  const fileVars = {
-    GITHUB_OUTPUT: join(dir, 'output'),
-    GITHUB_STEP_SUMMARY: join(dir, 'summary'),
-    GITHUB_STATE: join(dir, 'state'),
-    GITHUB_ENV: join(dir, 'env'),
-    GITHUB_PATH: join(dir, 'path'),
-  }
-  const eventPath = join(dir, 'event.json')
-  writeFileSync(eventPath, JSON.stringify(event))
-  const fullEnv = {
-    PATH: process.env.PATH,
-    HOME: dir,
-    GITHUB_ACTIONS: 'true',
-    CI: 'true',
-    RUNNER_TEMP: dir,
-    GITHUB_WORKSPACE: workspace,
-    GITHUB_EVENT_PATH: eventPath,
-    ...fileVars,
-    ...env,
-  }
-  for (const [name, value] of Object.entries(inputs)) {
-    fullEnv[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
-  }
-  const reset = () => {
-    for (const f of Object.values(fileVars)) writeFileSync(f, '')
-  }
-  reset()
-  return {
-    dir,
-    cwd: workspace,
-    env: fullEnv,
-    reset,
-    outputs: () => parseFileCommands(readFileSync(fileVars.GITHUB_OUTPUT, 'utf8')),
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   }
 }
