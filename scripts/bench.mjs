@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os, { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { ROOT, node24, prepareRun } from './lib/action-process.mjs'
+import { ROOT, node24, prepareRun, pushWorkflow } from './lib/action-process.mjs'
 import { machine, peakRssRun, snapshotDist, timedRun } from './lib/bench-process.mjs'
 import { fmtKb, fmtMb, fmtMs, summarise } from './lib/bench-stats.mjs'
 import { recordRequests, sequentialDepth, startBlackHole } from './lib/bench-wire.mjs'
@@ -211,20 +211,7 @@ const FULL_IMAGES = [
   'ghcr.io/octo/bench-worker',
   'ghcr.io/octo/bench-docs',
 ]
-const FULL_WORKFLOW = `name: build
-on: push
-jobs:
-  build:
-    runs-on: ubuntu-latest
-    permissions:
-      contents: read
-      packages: write
-    steps:
-      - uses: craigedmunds/ghcr-preflight@v1
-        with:
-          image: ${FULL_IMAGES.join(', ')}
-          fallback-token: \${{ secrets.GHCR_TOKEN }}
-`
+const FULL_WORKFLOW = pushWorkflow({ image: FULL_IMAGES.join(', '), fallback: true })
 // The run token can write two of the images; bench-docs is linked to another repository, so the
 // run needs the PAT and both credentials are probed and checked.
 const FULL_WORLD = {

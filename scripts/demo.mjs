@@ -7,7 +7,7 @@
 //    verified GHCR_TOKEN fallback is exported instead.
 
 import { spawnSync } from 'node:child_process'
-import { runAction, runnerEnv, ROOT } from './lib/action-process.mjs'
+import { pushWorkflow, runAction, runnerEnv, ROOT } from './lib/action-process.mjs'
 import { startRig } from '../rig/index.mjs'
 
 const cli = spawnSync(process.execPath, ['dist/cli/index.js', 'lint', 'examples'], {
@@ -23,20 +23,7 @@ if (cli.status !== 0 && cli.status !== 1) {
   process.exit(1)
 }
 
-const workflow = `name: build
-on: push
-jobs:
-  build:
-    runs-on: ubuntu-latest
-    permissions:
-      contents: read
-      packages: write
-    steps:
-      - uses: craigedmunds/ghcr-preflight@v1
-        with:
-          image: ghcr.io/craigedmunds/backstage
-          fallback-token: \${{ secrets.GHCR_TOKEN }}
-`
+const workflow = pushWorkflow({ image: 'ghcr.io/craigedmunds/backstage', fallback: true })
 const rig = await startRig()
 try {
   const { tokens } = rig.setWorld({

@@ -4,7 +4,12 @@
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { MSG, startRig, type Rig } from '../../rig/index.mjs'
-import { node24, runAction, type ActionRun } from '../../scripts/lib/action-process.mjs'
+import {
+  node24,
+  pushWorkflow,
+  runAction,
+  type ActionRun,
+} from '../../scripts/lib/action-process.mjs'
 import {
   RUNTIMES,
   expectAnnotations,
@@ -21,21 +26,7 @@ import {
 const WORKFLOW = '.github/workflows/build.yml'
 const PROBE_ROW = "push probe with the run's token"
 
-function workflowFile(image: string): string {
-  return `name: build
-on: push
-jobs:
-  build:
-    runs-on: ubuntu-latest
-    permissions:
-      contents: read
-      packages: write
-    steps:
-      - uses: craigedmunds/ghcr-preflight@v1
-        with:
-          image: ${image}
-`
-}
+const workflowFile = (image: string): string => pushWorkflow({ image })
 
 interface RigCase {
   name: string

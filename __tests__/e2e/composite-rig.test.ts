@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { startRig, type Rig } from '../../rig/index.mjs'
-import { ROOT, node24, runAction } from '../../scripts/lib/action-process.mjs'
+import { ROOT, node24, pushWorkflow, runAction } from '../../scripts/lib/action-process.mjs'
 import {
   evaluateComposite,
   evaluateWorkflowJob,
@@ -23,22 +23,8 @@ const GHCR_PUSH = join(ROOT, '.github', 'workflows', 'ghcr-push.yml')
 const WORKFLOW = '.github/workflows/build.yml'
 const unique = `${process.pid}-${Date.now().toString(36)}`
 
-function workflowFile(image: string): string {
-  return `name: build
-on: [push, pull_request]
-jobs:
-  build:
-    runs-on: ubuntu-latest
-    permissions:
-      contents: read
-      packages: write
-    steps:
-      - uses: craigedmunds/ghcr-preflight@v1
-        with:
-          image: ${image}
-          fallback-token: \${{ secrets.GHCR_TOKEN }}
-`
-}
+const workflowFile = (image: string): string =>
+  pushWorkflow({ image, fallback: true, on: '[push, pull_request]' })
 
 interface Scenario {
   name: string

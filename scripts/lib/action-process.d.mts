@@ -1,5 +1,6 @@
 export const ROOT: string
 export const BUNDLE: string
+export function pushWorkflow(o: { image: string; fallback?: boolean; on?: string }): string
 export function node24(): string
 export interface RunnerEnvOptions {
   repository: string

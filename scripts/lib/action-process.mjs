@@ -34,6 +34,26 @@ export function runnerEnv(o) {
   }
 }
 
+/**
+ * The workflow file most runs use: job `build` grants `packages: write` and runs ghcr-preflight
+ * on `image`, passing `secrets.GHCR_TOKEN` as the fallback when `fallback` is set.
+ */
+export function pushWorkflow({ image, fallback = false, on = 'push' }) {
+  return `name: build
+on: ${on}
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    permissions:
+      contents: read
+      packages: write
+    steps:
+      - uses: craigedmunds/ghcr-preflight@v1
+        with:
+          image: ${image}
+${fallback ? '          fallback-token: ${{ secrets.GHCR_TOKEN }}\n' : ''}`
+}
+
 let node24Path
 /** Path of a Node 24 binary from the npm package node@24 (fetched once by npx, then cached). */
 export function node24() {

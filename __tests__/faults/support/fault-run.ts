@@ -9,7 +9,12 @@
 // type (GET /users/acme, the event payload has no owner), the PAT's scopes, login and org
 // (GET /rate_limit, /user, /orgs/acme) and the package link (GET /orgs/acme/packages/…).
 
-import { runAction, runnerEnv, type ActionRun } from '../../../scripts/lib/action-process.mjs'
+import {
+  pushWorkflow,
+  runAction,
+  runnerEnv,
+  type ActionRun,
+} from '../../../scripts/lib/action-process.mjs'
 import type { FaultSpec, LogEntry, Rig } from '../../../rig/index.mjs'
 import { closedPort } from '../../http/support/test-server.js'
 
@@ -19,20 +24,7 @@ export const IMAGE = 'ghcr.io/acme/app'
 export const WORKFLOW_PATH = '.github/workflows/build.yml'
 export const TIMEOUT_SECONDS = 3
 
-const WORKFLOW = `name: build
-on: push
-jobs:
-  build:
-    runs-on: ubuntu-latest
-    permissions:
-      contents: read
-      packages: write
-    steps:
-      - uses: craigedmunds/ghcr-preflight@v1
-        with:
-          image: ${IMAGE}
-          fallback-token: \${{ secrets.GHCR_TOKEN }}
-`
+const WORKFLOW = pushWorkflow({ image: IMAGE, fallback: true })
 
 export const FILES = { [WORKFLOW_PATH]: WORKFLOW }
 
