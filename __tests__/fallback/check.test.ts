@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import type { IncomingMessage } from 'node:http'
-import { checkFallback, type CheckFallbackOptions } from '../../src/fallback/check.js'
+import { assessFallback, type FallbackFacts } from '../../src/fallback/assess.js'
+import { askAboutFallback } from '../../src/fallback/check.js'
+import type { GitHubApi } from '../../src/github/api.js'
 import type { Place } from '../../src/findings/types.js'
 import { createGitHubApi } from '../../src/github/api.js'
 import {
@@ -76,6 +78,25 @@ afterEach(async () => {
   await gh?.stop()
 })
 
+type CheckFallbackOptions = Omit<FallbackFacts, 'kind' | 'rateLimit' | 'user' | 'org'> & {
+  api: GitHubApi
+  token: string
+  runToken: string
+}
+
+/** The preflight's two halves for the fallback: ask GitHub (I/O), then read the answers (pure). */
+async function checkFallback(o: CheckFallbackOptions): Promise<ReturnType<typeof assessFallback>> {
+  const { api, token, runToken, ...facts } = o
+  const answers = await askAboutFallback({
+    api,
+    token,
+    runToken,
+    ownerType: o.ownerType,
+    owner: o.owner,
+  })
+  return assessFallback({ ...facts, ...answers })
+}
+
 async function run(
   over: Partial<CheckFallbackOptions> = {},
   apiTimeoutMs?: number,
@@ -111,7 +132,7 @@ function noTokenIn(value: unknown): void {
   }
 }
 
-describe('checkFallback against an emulated GitHub API', () => {
+describe('askAboutFallback + assessFallback against an emulated GitHub API', () => {
   const cases: {
     name: string
     truth: PatTruth

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import type { Place } from '../../src/findings/types.js'
 import { createGitHubApi } from '../../src/github/api.js'
-import { checkPackageLink } from '../../src/package/linkage.js'
+import { readPackageLink, type PackageLinkOptions } from '../../src/package/linkage.js'
 import {
   FakeGitHub,
   ghError,
@@ -202,10 +202,15 @@ const cases: Case[] = [
   },
 ]
 
-describe('checkPackageLink', () => {
+/** The preflight asks (gather.ts) and then reads the answer (pure): both halves, against the fake API. */
+async function checkPackageLink(o: PackageLinkOptions & { token: string }) {
+  const { token, ...rest } = o
+  return readPackageLink(rest, await api.getPackage(o.ownerType, o.owner, o.name, token))
+}
+
+describe('GET package + readPackageLink', () => {
   it.each(cases)('$name', async (c) => {
     const got = await checkPackageLink({
-      api,
       token: c.token === 'pat' ? PAT : RUN,
       tokenIsRunToken: c.token === 'run',
       ownerType: c.ownerType,
@@ -242,7 +247,6 @@ describe('checkPackageLink', () => {
       registry: 'containers.ghe.example.com',
     }
     const got = await checkPackageLink({
-      api,
       token: PAT,
       tokenIsRunToken: false,
       ownerType: 'org',

@@ -58,194 +58,41 @@ export interface FallbackAssessment {
 
 const DAY_MS = 24 * 60 * 60 * 1000
 
+type Add = (id: FindingId, facts: FindingFacts) => void
+
 export function assessFallback(f: FallbackFacts): FallbackAssessment {
-  const { place } = f
   const findings: Finding[] = []
-  const add = (id: FindingId, facts: FindingFacts): void => {
-    const located: FindingFacts = { ...facts }
-    if (f.at) {
-      located.file = f.at.file
-      if (f.at.line !== undefined) located.line = f.at.line
-      if (f.at.column !== undefined) located.column = f.at.column
-    }
-    findings.push(makeFinding(id, place, located))
-  }
+  // Annotations land on the workflow's `fallback-token:` line when it is known.
+  const add: Add = (id, facts) =>
+    findings.push(
+      makeFinding(id, f.place, {
+        ...facts,
+        ...(f.at
+          ? {
+              file: f.at.file,
+              ...(f.at.line !== undefined ? { line: f.at.line } : {}),
+              ...(f.at.column !== undefined ? { column: f.at.column } : {}),
+            }
+          : {}),
+      }),
+    )
   const result: FallbackAssessment = {
     kind: f.kind,
     candidate: false,
     inconclusive: false,
     findings,
   }
-
-  if (f.kind === 'empty') {
-    if (f.configured) add('fallback-token-missing', missingFacts(f))
-    return result
-  }
-  // The same value as the run's token adds nothing: the run's token is probed on its own.
-  if (f.kind === 'actions') {
-    add('input-invalid', {
-      severity: 'warning',
-      message:
-        "fallback-token is the run's own token (github.token), so it cannot help when that token is refused",
-      details: {
-        input: 'fallback-token',
-        expected:
-          'pass a classic personal access token with `write:packages`, e.g. `${{ secrets.GHCR_TOKEN }}`, or remove the input',
-      },
-    })
-    return result
-  }
-
-  if (f.kind === 'fine-grained') {
-    add('fallback-token-fine-grained', {
-      message:
-        'The fallback token is a fine-grained personal access token (github_pat_…). GitHub Packages ' +
-        'accepts only personal access tokens (classic), so ghcr.io refuses it whatever permissions it ' +
-        'was given ("The token provided does not match expected scopes").',
-      details: { tokenKind: 'fine-grained' },
-    })
-    return result
-  }
-
-  if (f.kind === 'app' || f.kind === 'user-to-server') {
-    // Research §1.2 (cause 5) and §5.3: GitHub Packages accepts no GitHub App token except the
-    // run's own GITHUB_TOKEN; for organisation packages several projects confirm the refusal
-    // ("installation not allowed to Create/Write organization package"), so for an org namespace
-    // the token is ruled out. For a user namespace no report proves either way, so it stays a
-    // candidate with a warning and the registry probe decides (never a pass on belief alone).
-    const org = f.ownerType === 'org'
-    const what =
-      f.kind === 'app'
-        ? "a GitHub App installation token (ghs_…) other than this run's GITHUB_TOKEN"
-        : 'a GitHub App user-to-server token (ghu_…)'
-    add('fallback-token-app-token', {
-      severity: org ? 'error' : 'warning',
-      message: org
-        ? `The fallback token is ${what}. GitHub Packages does not accept GitHub App tokens for ` +
-          `organisation packages (only the run's own GITHUB_TOKEN): ghcr.io answers "installation not ` +
-          `allowed to Create organization package" or "…Write organization package" for ${f.owner}.`
-        : `The fallback token is ${what}. GitHub Packages documents no support for GitHub App tokens ` +
-          `other than the run's GITHUB_TOKEN; the registry probe will show whether ${f.owner}'s ` +
-          `namespace accepts it.`,
-      details: { tokenKind: f.kind, owner: f.owner, ownerType: f.ownerType },
-    })
-    result.candidate = !org
-    result.username = f.usernameInput || f.actor
-    result.usernameSource = f.usernameInput ? 'input' : 'actor'
-    return result
-  }
+  if (ruledOutByKind(f, result, add)) return result
 
   // Classic PAT, OAuth token, or a value without a known prefix (e.g. a pre-2021 40-hex PAT):
-  // ask GitHub about it.
+  // what GitHub said about it.
   result.candidate = true
-  const inconclusive: string[] = []
-  const oauth = f.kind === 'oauth'
-
-  const rl = f.rateLimit
-  if (rl) {
-    if (rl.kind === 'ok') {
-      if (rl.scopes) result.scopes = rl.scopes
-      if (rl.expiration) result.expiresAt = rl.expiration.toISOString()
-      if (rl.scopes && !rl.scopes.includes('write:packages')) {
-        result.candidate = false
-        const has =
-          rl.scopes.length > 0 ? `has the scopes ${rl.scopes.join(', ')}` : 'has no scopes at all'
-        add('fallback-token-scopes', {
-          message:
-            `The fallback token ${has} but not write:packages, which pushing to ${place.registry} needs ` +
-            '(ghcr.io answers "The token provided does not match expected scopes").',
-          // The catalogue's steps cover both kinds; lead with the one for this kind.
-          fix: oauth
-            ? [
-                `This is a GitHub CLI/OAuth token: run \`gh auth refresh -h ${hostOf(place.serverUrl)} --scopes write:packages\`, then store the new \`gh auth token\` in the secret.`,
-              ]
-            : [],
-          details: { scopes: rl.scopes.join(', '), tokenKind: f.kind },
-        })
-      }
-      if (rl.expiration) {
-        const left = rl.expiration.getTime() - f.now.getTime()
-        if (left < EXPIRY_WARNING_DAYS * DAY_MS) {
-          const when = formatUtc(rl.expiration)
-          // Whole days, rounded: a token minted for 3 days reads "in 3 days" moments later.
-          const days = left < DAY_MS ? 0 : Math.round(left / DAY_MS)
-          add('fallback-token-expiring', {
-            severity: 'warning',
-            message:
-              `The fallback token expires on ${when} (${days === 0 ? 'within a day' : `in ${days} day${days === 1 ? '' : 's'}`}); ` +
-              'logins with it will fail from then on.',
-            details: { expires: when },
-          })
-        }
-      }
-    } else if (rl.kind === 'http-error' && rl.status === 401) {
-      result.candidate = false
-      add('fallback-token-invalid', {
-        message:
-          'GitHub rejected the fallback token (GET /rate_limit answered 401' +
-          (rl.message ? ` "${rl.message}"` : '') +
-          '): it has expired, was revoked, or the secret does not hold a token.',
-        details: { status: '401' },
-      })
-    } else {
-      inconclusive.push(`GET /rate_limit: ${describe(rl)}`)
-    }
-  }
-
-  let login: string | undefined
-  if (f.user?.kind === 'ok') {
-    login = f.user.login
-    result.login = login
-  } else if (f.user && !(f.user.kind === 'http-error' && f.user.status === 401)) {
-    // 401 is already reported as an invalid token; anything else only costs us the login.
-    if (f.user.kind !== 'http-error' || f.user.status >= 500 || f.user.status === 429) {
-      inconclusive.push(`GET /user: ${describe(f.user)}`)
-    }
-  }
-
-  if (f.ownerType !== 'user' && f.org) {
-    const org = f.org
-    if (org.kind === 'sso-required') {
-      result.candidate = false
-      add('fallback-token-sso', {
-        message:
-          `The fallback token is not authorised for the SAML single sign-on of the ${f.owner} organisation ` +
-          `(GET /orgs/${f.owner} answered ${org.status} with X-GitHub-SSO: required); ghcr.io answers "unauthorized".`,
-        // The catalogue turns ssoUrl (or, without it, the tokens page) into the step.
-        details: { org: f.owner, owner: f.owner, ownerType: 'org', ssoUrl: org.url },
-      })
-    } else if (org.kind === 'forbids-classic-pat') {
-      result.candidate = false
-      add('org-forbids-classic-pat', {
-        message:
-          `The ${f.owner} organisation forbids personal access tokens (classic), and GitHub Packages does ` +
-          "not accept fine-grained ones, so only the run's own GITHUB_TOKEN can push to its packages.",
-        details: { org: f.owner, owner: f.owner, ownerType: 'org' },
-      })
-    } else if (org.kind === 'unreachable' || org.kind === 'bad-response') {
-      inconclusive.push(`GET /orgs/${f.owner}: ${describe(org)}`)
-    } else if (org.kind === 'http-error' && org.status !== 401) {
-      inconclusive.push(`GET /orgs/${f.owner}: ${describe(org)}`)
-    }
-  }
-
-  // Only the namespace's owner can create packages in a user namespace (research §1.4).
-  if (
-    f.ownerType === 'user' &&
-    login &&
-    login.toLowerCase() !== f.owner.toLowerCase() &&
-    result.candidate
-  ) {
-    add('fallback-token-owner-mismatch', {
-      severity: 'warning',
-      message:
-        `The fallback token belongs to ${login}, but the image is in the user namespace of ${f.owner}: only ` +
-        `${f.owner} can create packages there ("permission_denied: create_package"), and an existing ` +
-        `package accepts it only if ${f.owner} gave ${login} write access to it.`,
-      details: { owner: f.owner, ownerType: 'user', login },
-    })
-  }
-
+  const inconclusive = [
+    ...readRateLimit(f, result, add),
+    ...readUser(f, result),
+    ...readOrg(f, result, add),
+  ]
+  checkNamespaceOwner(f, result, add)
   if (inconclusive.length > 0 && result.candidate) {
     result.inconclusive = true
     add('probe-inconclusive', {
@@ -256,7 +103,195 @@ export function assessFallback(f: FallbackFacts): FallbackAssessment {
       details: { checks: inconclusive.join('; ') },
     })
   }
+  pickUsername(f, result, result.login)
+  return result
+}
 
+/** Token kinds settled by their prefix alone (no API call). True when nothing more is to learn. */
+function ruledOutByKind(f: FallbackFacts, result: FallbackAssessment, add: Add): boolean {
+  switch (f.kind) {
+    case 'empty':
+      if (f.configured) add('fallback-token-missing', missingFacts(f))
+      return true
+    case 'actions':
+      // The same value as the run's token adds nothing: the run's token is probed on its own.
+      add('input-invalid', {
+        severity: 'warning',
+        message:
+          "fallback-token is the run's own token (github.token), so it cannot help when that token is refused",
+        details: {
+          input: 'fallback-token',
+          expected:
+            'pass a classic personal access token with `write:packages`, e.g. `${{ secrets.GHCR_TOKEN }}`, or remove the input',
+        },
+      })
+      return true
+    case 'fine-grained':
+      add('fallback-token-fine-grained', {
+        message:
+          'The fallback token is a fine-grained personal access token (github_pat_…). GitHub Packages ' +
+          'accepts only personal access tokens (classic), so ghcr.io refuses it whatever permissions it ' +
+          'was given ("The token provided does not match expected scopes").',
+        details: { tokenKind: 'fine-grained' },
+      })
+      return true
+    case 'app':
+    case 'user-to-server':
+      appToken(f, result, add)
+      return true
+    default:
+      return false
+  }
+}
+
+/**
+ * Research §1.2 (cause 5) and §5.3: GitHub Packages accepts no GitHub App token except the run's
+ * own GITHUB_TOKEN; for organisation packages several projects confirm the refusal, so there
+ * the token is ruled out. For a user namespace no report proves either way, so it stays a
+ * candidate with a warning and the registry probe decides (never a pass on belief alone).
+ */
+function appToken(f: FallbackFacts, result: FallbackAssessment, add: Add): void {
+  const org = f.ownerType === 'org'
+  const what =
+    f.kind === 'app'
+      ? "a GitHub App installation token (ghs_…) other than this run's GITHUB_TOKEN"
+      : 'a GitHub App user-to-server token (ghu_…)'
+  add('fallback-token-app-token', {
+    severity: org ? 'error' : 'warning',
+    message: org
+      ? `The fallback token is ${what}. GitHub Packages does not accept GitHub App tokens for ` +
+        `organisation packages (only the run's own GITHUB_TOKEN): ghcr.io answers "installation not ` +
+        `allowed to Create organization package" or "…Write organization package" for ${f.owner}.`
+      : `The fallback token is ${what}. GitHub Packages documents no support for GitHub App tokens ` +
+        `other than the run's GITHUB_TOKEN; the registry probe will show whether ${f.owner}'s ` +
+        `namespace accepts it.`,
+    details: { tokenKind: f.kind, owner: f.owner, ownerType: f.ownerType },
+  })
+  result.candidate = !org
+  result.username = f.usernameInput || f.actor
+  result.usernameSource = f.usernameInput ? 'input' : 'actor'
+}
+
+/** GET /rate_limit: validity (401), scopes and expiry. Returns what could not be checked. */
+function readRateLimit(f: FallbackFacts, result: FallbackAssessment, add: Add): string[] {
+  const rl = f.rateLimit
+  if (!rl) return []
+  if (rl.kind === 'http-error' && rl.status === 401) {
+    result.candidate = false
+    add('fallback-token-invalid', {
+      message:
+        'GitHub rejected the fallback token (GET /rate_limit answered 401' +
+        (rl.message ? ` "${rl.message}"` : '') +
+        '): it has expired, was revoked, or the secret does not hold a token.',
+      details: { status: '401' },
+    })
+    return []
+  }
+  if (rl.kind !== 'ok') return [`GET /rate_limit: ${describe(rl)}`]
+  if (rl.scopes) result.scopes = rl.scopes
+  if (rl.expiration) result.expiresAt = rl.expiration.toISOString()
+  if (rl.scopes && !rl.scopes.includes('write:packages')) {
+    result.candidate = false
+    const has =
+      rl.scopes.length > 0 ? `has the scopes ${rl.scopes.join(', ')}` : 'has no scopes at all'
+    add('fallback-token-scopes', {
+      message:
+        `The fallback token ${has} but not write:packages, which pushing to ${f.place.registry} needs ` +
+        '(ghcr.io answers "The token provided does not match expected scopes").',
+      // The catalogue's steps cover both kinds; lead with the one for this kind.
+      fix:
+        f.kind === 'oauth'
+          ? [
+              `This is a GitHub CLI/OAuth token: run \`gh auth refresh -h ${hostOf(f.place.serverUrl)} --scopes write:packages\`, then store the new \`gh auth token\` in the secret.`,
+            ]
+          : [],
+      details: { scopes: rl.scopes.join(', '), tokenKind: f.kind },
+    })
+  }
+  if (rl.expiration) expiringSoon(f, rl.expiration, add)
+  return []
+}
+
+function expiringSoon(f: FallbackFacts, expiration: Date, add: Add): void {
+  const left = expiration.getTime() - f.now.getTime()
+  if (left >= EXPIRY_WARNING_DAYS * DAY_MS) return
+  const when = formatUtc(expiration)
+  // Whole days, rounded: a token minted for 3 days reads "in 3 days" moments later.
+  const days = left < DAY_MS ? 0 : Math.round(left / DAY_MS)
+  add('fallback-token-expiring', {
+    severity: 'warning',
+    message:
+      `The fallback token expires on ${when} (${days === 0 ? 'within a day' : `in ${days} day${days === 1 ? '' : 's'}`}); ` +
+      'logins with it will fail from then on.',
+    details: { expires: when },
+  })
+}
+
+/** GET /user: the token owner's login. A 401 is already reported as an invalid token. */
+function readUser(f: FallbackFacts, result: FallbackAssessment): string[] {
+  const u = f.user
+  if (!u) return []
+  if (u.kind === 'ok') {
+    result.login = u.login
+    return []
+  }
+  // Anything but a server-side failure only costs us the login.
+  if (u.kind === 'http-error' && (u.status === 401 || (u.status < 500 && u.status !== 429))) {
+    return []
+  }
+  return [`GET /user: ${describe(u)}`]
+}
+
+/** GET /orgs/{org}: SAML SSO authorisation and the classic-PAT policy. */
+function readOrg(f: FallbackFacts, result: FallbackAssessment, add: Add): string[] {
+  const org = f.org
+  if (f.ownerType === 'user' || !org) return []
+  if (org.kind === 'sso-required') {
+    result.candidate = false
+    add('fallback-token-sso', {
+      message:
+        `The fallback token is not authorised for the SAML single sign-on of the ${f.owner} organisation ` +
+        `(GET /orgs/${f.owner} answered ${org.status} with X-GitHub-SSO: required); ghcr.io answers "unauthorized".`,
+      // The catalogue turns ssoUrl (or, without it, the tokens page) into the step.
+      details: { org: f.owner, owner: f.owner, ownerType: 'org', ssoUrl: org.url },
+    })
+    return []
+  }
+  if (org.kind === 'forbids-classic-pat') {
+    result.candidate = false
+    add('org-forbids-classic-pat', {
+      message:
+        `The ${f.owner} organisation forbids personal access tokens (classic), and GitHub Packages does ` +
+        "not accept fine-grained ones, so only the run's own GITHUB_TOKEN can push to its packages.",
+      details: { org: f.owner, owner: f.owner, ownerType: 'org' },
+    })
+    return []
+  }
+  if (org.kind === 'unreachable' || org.kind === 'bad-response') {
+    return [`GET /orgs/${f.owner}: ${describe(org)}`]
+  }
+  if (org.kind === 'http-error' && org.status !== 401) {
+    return [`GET /orgs/${f.owner}: ${describe(org)}`]
+  }
+  return []
+}
+
+/** Only the namespace's owner can create packages in a user namespace (research §1.4). */
+function checkNamespaceOwner(f: FallbackFacts, result: FallbackAssessment, add: Add): void {
+  const login = result.login
+  if (f.ownerType !== 'user' || !login || !result.candidate) return
+  if (login.toLowerCase() === f.owner.toLowerCase()) return
+  add('fallback-token-owner-mismatch', {
+    severity: 'warning',
+    message:
+      `The fallback token belongs to ${login}, but the image is in the user namespace of ${f.owner}: only ` +
+      `${f.owner} can create packages there ("permission_denied: create_package"), and an existing ` +
+      `package accepts it only if ${f.owner} gave ${login} write access to it.`,
+    details: { owner: f.owner, ownerType: 'user', login },
+  })
+}
+
+function pickUsername(f: FallbackFacts, result: FallbackAssessment, login?: string): void {
   if (f.usernameInput) {
     result.username = f.usernameInput
     result.usernameSource = 'input'
@@ -267,7 +302,6 @@ export function assessFallback(f: FallbackFacts): FallbackAssessment {
     result.username = f.actor
     result.usernameSource = 'actor'
   }
-  return result
 }
 
 function dependabotSecretsUrl(place: Place): string {

@@ -1,19 +1,17 @@
-// Which repository a container package is connected to, and what that means for the run's
-// token (research ghcr-failure-modes.md §4). An I/O edge around one GET plus a pure reading of
-// its answer (readPackageLink), so the reading is testable without a server.
+// Pure: which repository a container package is connected to, and what that means for the run's
+// token (research ghcr-failure-modes.md §4), read from the answer to GET
+// …/packages/container/{name} that preflight/gather.ts asked.
 //
 // No API exposes "Manage Actions access", so a linked repository different from the run's is a
 // strong hint, not proof: the registry probe decides. Hence warnings here, never a denial.
 
 import { makeFinding } from '../findings/catalogue.js'
 import type { Finding, Place } from '../findings/types.js'
-import type { GitHubApi, PackageResult } from '../github/api.js'
+import type { PackageResult } from '../github/api.js'
 import type { Check } from '../report/types.js'
 
 export interface PackageLinkOptions {
-  api: GitHubApi
-  token: string
-  /** The token is the run's GITHUB_TOKEN (a 404 is then inconclusive, §4.2). */
+  /** The answer came to the run's GITHUB_TOKEN (a 404 is then inconclusive, §4.2). */
   tokenIsRunToken: boolean
   ownerType: 'user' | 'org'
   owner: string
@@ -35,29 +33,27 @@ export interface PackageLink {
   detail?: string
   findings: Finding[]
   /** The summary's row for this package (never 'fail': the link is a hint, the probe decides). */
-  check?: Check
-}
-
-export async function checkPackageLink(o: PackageLinkOptions): Promise<PackageLink> {
-  const answer = await o.api.getPackage(o.ownerType, o.owner, o.name, o.token)
-  const link = readPackageLink(o, answer)
-  link.check = {
-    name: `package ${o.owner}/${o.name}`,
-    status: link.findings.length > 0 ? 'warn' : link.exists === 'unknown' ? 'info' : 'pass',
-    detail:
-      link.findings[0]?.message ??
-      [link.detail, link.visibility ? `visibility ${link.visibility}` : undefined]
-        .filter(Boolean)
-        .join('; '),
-  }
-  return link
+  check: Check
 }
 
 /** Pure: the GET …/packages/container/{name} answer → what it tells about the link. */
-export function readPackageLink(
-  o: Omit<PackageLinkOptions, 'api' | 'token'>,
-  answer: PackageResult,
-): PackageLink {
+export function readPackageLink(o: PackageLinkOptions, answer: PackageResult): PackageLink {
+  const link = linkOf(o, answer)
+  return {
+    ...link,
+    check: {
+      name: `package ${o.owner}/${o.name}`,
+      status: link.findings.length > 0 ? 'warn' : link.exists === 'unknown' ? 'info' : 'pass',
+      detail:
+        link.findings[0]?.message ??
+        [link.detail, link.visibility ? `visibility ${link.visibility}` : undefined]
+          .filter(Boolean)
+          .join('; '),
+    },
+  }
+}
+
+function linkOf(o: PackageLinkOptions, answer: PackageResult): Omit<PackageLink, 'check'> {
   const pkg = `${o.owner}/${o.name}`
   if (answer.kind === 'not-found') {
     if (o.tokenIsRunToken) {
@@ -88,7 +84,7 @@ export function readPackageLink(
     }
   }
 
-  const result: PackageLink = { exists: true, findings: [] }
+  const result: Omit<PackageLink, 'check'> = { exists: true, findings: [] }
   if (answer.repository) result.linkedRepository = answer.repository
   if (answer.visibility) result.visibility = answer.visibility
   const linked = answer.repository
