@@ -74,6 +74,9 @@ function checkExpect(s, run) {
   }
   for (const id of exp.absent ?? [])
     if (findings.some((f) => f.id === id)) problems.push(`finding ${id} must not appear`)
+  // Invariant (every scenario): a red step says why in at least one error finding.
+  if (out.result === 'fail' && !findings.some((f) => f.severity === 'error'))
+    problems.push('invariant: result fail without an error finding that explains it')
   const wantExit = exp.exit ?? (out.result === 'fail' ? 1 : 0)
   if (run.exitCode !== wantExit)
     problems.push(`exit code: expected ${wantExit}, got ${run.exitCode}`)

@@ -53,6 +53,24 @@ describe('decide', () => {
       false,
     ],
     [
+      'the file refuses the run token and the registry cannot be asked',
+      { staticRunToken: 'not-write', runToken: run(['inconclusive']) },
+      'fail',
+      'none',
+      false,
+    ],
+    [
+      'the file refuses the run token, the fallback is unproven: only the fallback is a candidate',
+      {
+        staticRunToken: 'not-write',
+        runToken: run(['inconclusive']),
+        fallback: fb(['inconclusive']),
+      },
+      'unverified',
+      'fallback-token',
+      false,
+    ],
+    [
       'run token inconclusive',
       { runToken: run(['inconclusive']) },
       'unverified',

@@ -43,6 +43,29 @@ const rows: Row[] = [
     absent: ['org-package-create-denied'],
   },
   {
+    name: 'packages-permission-missing: the registry cannot be reached (the file decides)',
+    spec: { workflow: { packages: 'not-write', findings: [missing] }, run: 'inconclusive' },
+    result: 'fail',
+    credential: 'none',
+    expect: [
+      ['packages-permission-missing', 'error'],
+      ['probe-inconclusive', 'warning'],
+    ],
+  },
+  {
+    name: 'packages-permission-missing, registry unreachable, a fallback PAT unproven',
+    spec: {
+      inputs: withPat,
+      workflow: { packages: 'not-write', findings: [missing] },
+      run: 'inconclusive',
+      fallbackProbe: 'inconclusive',
+      fallback: classicPat(),
+    },
+    result: 'unverified',
+    credential: 'fallback-token',
+    expect: [['packages-permission-missing', 'error']],
+  },
+  {
     name: 'packages-permission-missing, yet the registry accepts the upload (notice)',
     spec: { workflow: { packages: 'not-write', findings: [missing] }, run: 'allowed' },
     result: 'ready',

@@ -88,13 +88,24 @@ export function decide(f: DecisionFacts): Decision {
         }
   }
 
-  const runRefused = f.probeEnabled
-    ? refused(f.runToken)
-    : !f.runToken.usable || f.staticRunToken === 'not-write'
+  // The workflow file is authoritative for the token GitHub mints: a job without packages: write
+  // cannot push, whether or not the registry could be asked. Only a 202 (above) outranks it, since
+  // then the file analysed is evidently not the one that runs.
+  const fileRefusesRunToken = f.staticRunToken === 'not-write'
+  const runRefused =
+    fileRefusesRunToken || (f.probeEnabled ? refused(f.runToken) : !f.runToken.usable)
   const fallbackRefused = f.fallback ? refused(f.fallback) : true
 
   if (runRefused && fallbackRefused) {
-    return { result: 'fail', credential: 'none', canPush: false, reason: 'no credential can push' }
+    return {
+      result: 'fail',
+      credential: 'none',
+      canPush: false,
+      reason:
+        fileRefusesRunToken && !refused(f.runToken)
+          ? "the job's permissions do not grant packages: write, and no other credential is proven"
+          : 'no credential can push',
+    }
   }
 
   // Something was not proven either way. can-push stays false (it means "proven"), but the best
