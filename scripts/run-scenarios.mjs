@@ -188,6 +188,14 @@ async function main() {
           images = images.map((i) => i.replace(/^[^/]+\//, ''))
           problems.push(...(await agreement(s, run, rig, tokens, images)))
         }
+        // Tokens the GitHub API must never receive (e.g. another instance's PAT): rig log names.
+        for (const name of s.expect?.api_never_sees ?? []) {
+          const seen = rig.log.filter((e) => e.server === 'api' && e.credential === name)
+          if (seen.length > 0)
+            problems.push(
+              `token ${name} was sent to the GitHub API: ${seen.map((e) => `${e.method} ${e.path}`).join(', ')}`,
+            )
+        }
         problems.push(...auditLeaks(run, Object.values(tokens)))
         const ms = Math.round(performance.now() - started)
         if (problems.length === 0) {

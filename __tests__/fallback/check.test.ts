@@ -93,6 +93,7 @@ async function checkFallback(o: CheckFallbackOptions): Promise<ReturnType<typeof
     runToken,
     ownerType: o.ownerType,
     owner: o.owner,
+    askApi: true,
   })
   return assessFallback({ ...facts, ...answers })
 }

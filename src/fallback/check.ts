@@ -13,6 +13,8 @@ export interface AskAboutFallbackOptions {
   runToken: string
   ownerType: OwnerKind
   owner: string
+  /** False when the API belongs to another GitHub instance than the registry: the token is not sent. */
+  askApi: boolean
 }
 
 /** Token kinds GitHub's REST API can tell us more about (scopes, expiry, owner, SSO). */
@@ -20,7 +22,7 @@ const ASKABLE = new Set(['classic', 'oauth', 'unknown'])
 
 export async function askAboutFallback(o: AskAboutFallbackOptions): Promise<FallbackAnswers> {
   const kind = classifyToken(o.token, o.runToken)
-  if (!ASKABLE.has(kind)) return { kind }
+  if (!o.askApi || !ASKABLE.has(kind)) return { kind }
   // Independent questions: sent together. /orgs is skipped for a known user namespace.
   const [rateLimit, user, org] = await Promise.all([
     o.api.rateLimit(o.token),

@@ -4,6 +4,7 @@
 // following lines are indented by four spaces (render-markdown.ts and the summary turn them
 // into code blocks; the log shows them as they are).
 
+import { registryForServer } from '../context.js'
 import {
   dependabotSecretsUrl,
   newClassicPatUrl,
@@ -130,6 +131,15 @@ const DOC = {
 } satisfies Record<string, DocLink>
 
 // ---- helpers that turn details into exact text ----
+
+/** The Container registry of the run's GitHub instance; ghcr.io for a malformed URL. */
+function registryOf(serverUrl: string): string {
+  try {
+    return registryForServer(serverUrl)
+  } catch {
+    return 'ghcr.io'
+  }
+}
 
 function repoOwner(place: Place): string {
   return place.repository.split('/')[0] ?? place.repository
@@ -366,9 +376,12 @@ export const CATALOGUE: Record<FindingId, CatalogueEntry> = {
     when: 'A GitHub Enterprise Server or GHE.com run targets ghcr.io, or a github.com run targets `containers.<host>`.',
     why: "The run's GITHUB_TOKEN is only valid on the Container registry of the GitHub instance the run is on.",
     fix: (place, d) => {
-      const expected = d.expectedRegistry ?? place.registry
+      // The two ways out: push to this instance's own registry with the run's token, or keep the
+      // other registry and log in there with a classic PAT issued by the instance it belongs to.
+      const expected = d.expectedRegistry ?? registryOf(place.serverUrl)
+      const other = d.registry ?? place.registry
       const steps = [
-        `Push to \`${expected}\`: set \`registry: ${expected}\` (or remove the \`registry\` input) and name images \`${expected}/OWNER/IMAGE\``,
+        `Push to \`${expected}\`, where this run's GITHUB_TOKEN works: name the images \`${expected}/OWNER/IMAGE\` and remove any \`registry\` input`,
       ]
       if (expected !== 'ghcr.io') {
         steps.push(
@@ -376,7 +389,7 @@ export const CATALOGUE: Record<FindingId, CatalogueEntry> = {
         )
       }
       steps.push(
-        "To push across instances anyway, log in with a classic PAT issued by the registry's own GitHub instance (a github.com PAT for ghcr.io) in your own login step",
+        `Or keep \`${other}\`: set \`registry: ${other}\` and pass a classic personal access token with \`write:packages\` created on ${other === 'ghcr.io' ? 'github.com' : `the instance that serves ${other}`} as \`fallback-token\` (e.g. \`\${{ secrets.GHCR_TOKEN }}\`); ghcr-preflight proves it on ${other} and logs in with it. A token of this instance is never valid there`,
       )
       return steps
     },

@@ -2,6 +2,7 @@
 // Pure: facts in, findings out. Returns the best normalised image it can salvage, so the
 // probe can still run on the lower-cased name while the finding tells the user what to change.
 
+import { registryForServer } from '../context.js'
 import { makeFinding } from '../findings/catalogue.js'
 import type { Finding, FindingFacts, FindingId, Place } from '../findings/types.js'
 import { NAME_MAX_LENGTH, parseReference, type ReferenceProblem } from './reference.js'
@@ -92,6 +93,13 @@ export function checkImage(
         details: { image: raw, host: writtenHost, registry },
       })
       host = registry
+    } else if (isGitHubRegistry(hostOnly) && hostOnly !== serverRegistry(opts.place.serverUrl)) {
+      // Another GitHub instance's Container registry (ghcr.io from GHES/GHE.com, or the reverse):
+      // the run's token is not valid there, so this is the host mismatch, not a foreign image.
+      add('registry-host-mismatch', {
+        message: `image ${shown} is on ${hostOnly}, the Container registry of another GitHub instance: this run is on ${hostOf(opts.place.serverUrl)}, whose GITHUB_TOKEN is valid only on ${registry}`,
+        details: { image: raw, registry: hostOnly, expectedRegistry: registry },
+      })
     } else {
       add('image-registry-mismatch', {
         severity: 'warning',
@@ -305,4 +313,26 @@ function editDistance(a: string, b: string): number {
     }
   }
   return d[a.length]![b.length]!
+}
+
+/** A GitHub Container registry host: ghcr.io, or an Enterprise instance's containers.<host>. */
+function isGitHubRegistry(host: string): boolean {
+  return host === 'ghcr.io' || host.startsWith('containers.')
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host
+  } catch {
+    return url
+  }
+}
+
+/** The Container registry of the instance the run is on (undefined for a malformed URL). */
+function serverRegistry(serverUrl: string): string | undefined {
+  try {
+    return registryForServer(serverUrl)
+  } catch {
+    return undefined
+  }
 }

@@ -29,11 +29,13 @@ export function normaliseImages(
       // capitals in the input are a warning here (contracts §1: "lower-cased by the action").
       imageFindings.push(f.id === 'image-name-uppercase' ? { ...f, severity: 'warning' } : f)
     }
-    // An invalid name, a typo'd host or Docker Hub cannot be pushed as written: fail. An image on
-    // another registry (a warning) is simply not this registry's business: not probed.
+    // An invalid name, a typo'd host, Docker Hub or another GitHub instance's registry cannot be
+    // pushed as written: fail. An image on another registry (a warning) is simply not this
+    // registry's business: not probed.
     const blocking = r.findings.some(
       (f) =>
         f.id === 'image-name-invalid' ||
+        f.id === 'registry-host-mismatch' ||
         (f.id === 'image-registry-mismatch' && f.severity === 'error'),
     )
     if (!r.image || blocking) {

@@ -27,6 +27,12 @@ export interface RunPlan {
   /** An image cannot be pushed as written (invalid, typo'd host, Docker Hub), or there is none. */
   imageBlocked: boolean
   untrusted?: Untrusted
+  /**
+   * The registry belongs to another GitHub instance than the run (registry-host-mismatch): the
+   * run's token is not sent there, and this instance's REST API knows nothing of its packages
+   * or of a token issued by the other instance, so it is not asked.
+   */
+  registryOnOtherInstance: boolean
   /** The run's token is non-empty and belongs to this registry's GitHub: it is probed. */
   runTokenUsable: boolean
   /** The fallback-token input is non-empty. */

@@ -38,8 +38,11 @@ export async function gather(
   const runToken = plan.runTokenUsable ? inputs.githubToken : ''
   const fallbackToken = inputs.fallbackToken
   // The owner's kind only matters for REST calls; a static run makes none.
+  // This instance's API knows nothing of another instance's registry: it is asked only about
+  // its own.
+  const askApi = !plan.registryOnOtherInstance
   const ownerKindsTask: Promise<Record<string, OwnerKind>> =
-    plan.probeEnabled || plan.fallbackGiven
+    askApi && (plan.probeEnabled || plan.fallbackGiven)
       ? ownerKindsOf(plan.images, ctx, deps.api, inputs.githubToken)
       : Promise.resolve({})
   const probeTask = plan.probeEnabled
@@ -64,26 +67,28 @@ export async function gather(
           runToken,
           ownerType: ownerKinds[plan.fallbackOwner] ?? 'unknown',
           owner: plan.fallbackOwner,
+          askApi,
         })
       : Promise.resolve(undefined)
   const now = deps.now?.() ?? new Date()
-  const packagesTask = plan.probeEnabled
-    ? fallbackTask.then((fallback) => {
-        // Asked with the fallback once it is known to be a usable PAT (its 404 means "no such
-        // package"), else with the run's token (whose 404 proves nothing).
-        const assessed = fallbackAssessment({
-          plan,
-          fallback,
-          ownerKinds,
-          workflow,
-          now,
-          ...inputsFor(inputs),
+  const packagesTask =
+    askApi && plan.probeEnabled
+      ? fallbackTask.then((fallback) => {
+          // Asked with the fallback once it is known to be a usable PAT (its 404 means "no such
+          // package"), else with the run's token (whose 404 proves nothing).
+          const assessed = fallbackAssessment({
+            plan,
+            fallback,
+            ownerKinds,
+            workflow,
+            now,
+            ...inputsFor(inputs),
+          })
+          const patUsable = !!fallbackToken && !!assessed?.candidate && !assessed.inconclusive
+          const token = patUsable ? fallbackToken : runToken
+          return token ? lookupPackages(plan, ownerKinds, deps.api, token, !patUsable) : []
         })
-        const patUsable = !!fallbackToken && !!assessed?.candidate && !assessed.inconclusive
-        const token = patUsable ? fallbackToken : runToken
-        return token ? lookupPackages(plan, ownerKinds, deps.api, token, !patUsable) : []
-      })
-    : Promise.resolve([])
+      : Promise.resolve([])
   const [probe, fallback] = await Promise.all([probeTask, fallbackTask])
   // The package link only adds detail to messages: once the verdict's facts are in, a slow API
   // may hold the step only a little longer.

@@ -53,6 +53,7 @@ export function planRun(inputs: Inputs, ctx: RunContext): RunPlan {
     images,
     imageBlocked: blocked,
     ...(event.untrusted ? { untrusted: event.untrusted } : {}),
+    registryOnOtherInstance: foreignRegistry,
     runTokenUsable: !foreignRegistry && inputs.githubToken !== '',
     fallbackGiven,
     probeEnabled: inputs.probe && !blocked,
