@@ -79,7 +79,8 @@ function jobFacts(doc, lc) {
     lines.permissions.add(lineOf(pair.key, lc))
     let value = pair.value
     if (isAlias(value)) value = value.resolve(doc)
-    for (const p of pairs(value)) if (keyText(p.key) === 'packages') lines.packages.add(lineOf(p.key, lc))
+    for (const p of pairs(value))
+      if (keyText(p.key) === 'packages') lines.packages.add(lineOf(p.key, lc))
   }
   for (const p of pairs(top)) if (keyText(p.key) === 'permissions') collectPermissions(p)
   for (const jp of pairs(jobsPair?.value)) {
@@ -129,7 +130,9 @@ for (const file of workflowFiles()) {
     fail(`does not parse: ${doc.errors[0].message.split('\n')[0]}`)
     continue
   }
-  const { jobs, lines, hasJobs } = doc.errors.length ? { jobs: new Map(), lines: {} } : jobFacts(doc, lc)
+  const { jobs, lines, hasJobs } = doc.errors.length
+    ? { jobs: new Map(), lines: {} }
+    : jobFacts(doc, lc)
   if (!hasJobs && !unreadable) fail('no jobs mapping')
 
   const labelled = new Map()
@@ -159,24 +162,31 @@ for (const file of workflowFiles()) {
     switch (id) {
       case 'packages-permission-missing':
         if (!lines.packages?.has(line) && !lines.permissions?.has(line))
-          fail(`${value}: line ${line} is neither a permissions key nor a packages key in one: ${here.trim()}`)
+          fail(
+            `${value}: line ${line} is neither a permissions key nor a packages key in one: ${here.trim()}`,
+          )
         break
       case 'packages-permission-undeclared':
-        if (facts && facts.keyLine !== line) fail(`${value}: the job ${job} starts on line ${facts.keyLine}`)
+        if (facts && facts.keyLine !== line)
+          fail(`${value}: the job ${job} starts on line ${facts.keyLine}`)
         break
       case 'reusable-workflow-permission-ceiling':
-        if (facts && facts.uses !== line) fail(`${value}: the uses key of job ${job} is on line ${facts.uses}`)
+        if (facts && facts.uses !== line)
+          fail(`${value}: the uses key of job ${job} is on line ${facts.uses}`)
         break
       case 'image-name-uppercase':
         if (!/[A-Z]/.test(here.replace(/^[^:]*:/, '')))
           fail(`${value}: no capital letter in the value on line ${line}`)
         break
       case 'workflow-unreadable':
-        if (here.trim() === '' || here.trim().startsWith('#')) fail(`${value}: line ${line} is blank or a comment`)
+        if (here.trim() === '' || here.trim().startsWith('#'))
+          fail(`${value}: line ${line} is blank or a comment`)
         break
     }
   }
-  if (!unreadable) for (const job of jobs.keys()) if (!labelled.has(job)) fail(`job ${job} has no push/no-push/likely-push label`)
+  if (!unreadable)
+    for (const job of jobs.keys())
+      if (!labelled.has(job)) fail(`job ${job} has no push/no-push/likely-push label`)
 }
 
 if (errors.length) {
