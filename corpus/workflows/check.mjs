@@ -69,29 +69,29 @@ function lineOf(node, lc) {
   return lc.linePos(node.range[0]).line
 }
 
-/** Lines of every `permissions` key, `packages` key inside one, and `uses` key, per job. */
+/** Per job: its key line, its `uses` line, and the lines of the permissions block that applies to it. */
 function jobFacts(doc, lc) {
   const jobs = new Map()
   const top = doc.contents
   const jobsPair = pairs(top).find((p) => keyText(p.key) === 'jobs')
-  const lines = { permissions: new Set(), packages: new Set() }
-  const collectPermissions = (pair) => {
-    lines.permissions.add(lineOf(pair.key, lc))
+  const blockLines = (pair) => {
+    const lines = new Set([lineOf(pair.key, lc)])
     let value = pair.value
     if (isAlias(value)) value = value.resolve(doc)
-    for (const p of pairs(value))
-      if (keyText(p.key) === 'packages') lines.packages.add(lineOf(p.key, lc))
+    for (const p of pairs(value)) if (keyText(p.key) === 'packages') lines.add(lineOf(p.key, lc))
+    return lines
   }
-  for (const p of pairs(top)) if (keyText(p.key) === 'permissions') collectPermissions(p)
+  const workflowBlock = pairs(top).find((p) => keyText(p.key) === 'permissions')
+  const workflowLines = workflowBlock ? blockLines(workflowBlock) : new Set()
   for (const jp of pairs(jobsPair?.value)) {
-    const facts = { keyLine: lineOf(jp.key, lc), uses: undefined }
+    const facts = { keyLine: lineOf(jp.key, lc), uses: undefined, effective: workflowLines }
     for (const p of pairs(jp.value)) {
-      if (keyText(p.key) === 'permissions') collectPermissions(p)
+      if (keyText(p.key) === 'permissions') facts.effective = blockLines(p)
       if (keyText(p.key) === 'uses') facts.uses = lineOf(p.key, lc)
     }
     jobs.set(keyText(jp.key), facts)
   }
-  return { jobs, lines, hasJobs: Boolean(jobsPair) }
+  return { jobs, hasJobs: Boolean(jobsPair) }
 }
 
 const errors = []
@@ -130,9 +130,7 @@ for (const file of workflowFiles()) {
     fail(`does not parse: ${doc.errors[0].message.split('\n')[0]}`)
     continue
   }
-  const { jobs, lines, hasJobs } = doc.errors.length
-    ? { jobs: new Map(), lines: {} }
-    : jobFacts(doc, lc)
+  const { jobs, hasJobs } = doc.errors.length ? { jobs: new Map() } : jobFacts(doc, lc)
   if (!hasJobs && !unreadable) fail('no jobs mapping')
 
   const labelled = new Map()
@@ -161,10 +159,8 @@ for (const file of workflowFiles()) {
       fail(`${value}: job ${job} is not in the file`)
     switch (id) {
       case 'packages-permission-missing':
-        if (!lines.packages?.has(line) && !lines.permissions?.has(line))
-          fail(
-            `${value}: line ${line} is neither a permissions key nor a packages key in one: ${here.trim()}`,
-          )
+        if (facts && !facts.effective.has(line))
+          fail(`${value}: line ${line} is not a key of the permissions block job ${job} runs with`)
         break
       case 'packages-permission-undeclared':
         if (facts && facts.keyLine !== line)
