@@ -174,6 +174,10 @@ for (const file of workflowFiles()) {
         if (!/[A-Z]/.test(here.replace(/^[^:]*:/, '')))
           fail(`${value}: no capital letter in the value on line ${line}`)
         break
+      case 'image-registry-mismatch':
+      case 'image-name-invalid':
+        if (!/[a-z0-9.-]+\/[^\s]/i.test(here)) fail(`${value}: no image reference on line ${line}`)
+        break
       case 'workflow-unreadable':
         if (here.trim() === '' || here.trim().startsWith('#'))
           fail(`${value}: line ${line} is blank or a comment`)
