@@ -171,7 +171,7 @@ for (const file of workflowFiles()) {
           fail(`${value}: the uses key of job ${job} is on line ${facts.uses}`)
         break
       case 'image-name-uppercase':
-        if (!/[A-Z]/.test(here.replace(/^[^:]*:/, '')))
+        if (!/[A-Z]/.test(here.replace(/^\s*-?\s*[\w-]+:\s/, '')))
           fail(`${value}: no capital letter in the value on line ${line}`)
         break
       case 'image-registry-mismatch':
