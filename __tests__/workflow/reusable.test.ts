@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { checkReusableCeilings } from '../../src/workflow/reusable.js'
-import { at, fixture, model, place } from './helpers.js'
+import { at, fixture, model, parsed, place } from './helpers.js'
 
 const files = [
   { path: '.github/workflows/reusable-caller.yml', model: model('reusable-caller.yml') },
@@ -48,11 +48,25 @@ describe('checkReusableCeilings', () => {
     expect(f[0]!.message).toContain('Settings → Actions → General → Workflow permissions')
   })
 
-  it('remote callee → not-checked notice', () => {
-    const f = forJob('remote')
-    expect(f).toHaveLength(1)
-    expect(f[0]).toMatchObject({ id: 'reusable-workflow-not-checked', severity: 'notice' })
-    expect(f[0]!.message).toContain('not checked offline')
+  it('remote callee on a job that already grants packages: write → nothing to say', () => {
+    expect(forJob('remote')).toEqual([])
+  })
+
+  it('remote callee on a job without write → not-checked notice', () => {
+    const [f, ...rest] = checkReusableCeilings(
+      [
+        {
+          path: '.github/workflows/c.yml',
+          model: parsed(
+            'on: push\njobs:\n  r:\n    uses: acme/shared/.github/workflows/b.yml@v1\n',
+          ),
+        },
+      ],
+      place,
+    )
+    expect(rest).toEqual([])
+    expect(f).toMatchObject({ id: 'reusable-workflow-not-checked', severity: 'notice', line: 4 })
+    expect(f!.message).toContain('not checked offline')
   })
 
   it("this action's own reusable workflow needs packages: write", () => {
@@ -66,7 +80,7 @@ describe('checkReusableCeilings', () => {
     const f = forJob('missing-callee')
     expect(f).toHaveLength(1)
     expect(f[0]).toMatchObject({ id: 'reusable-workflow-not-checked', severity: 'notice' })
-    expect(f[0]!.message).toContain('not among the files checked')
+    expect(f[0]!.message).toContain('which could not be read')
   })
 
   it('a callee job that pushes with inherited permissions → packages-permission-missing at the caller block', () => {
