@@ -89,6 +89,8 @@ export interface PermissionFix {
   job: string
   /** Scopes the job must grant at least (packages: write, plus what a called workflow asks for). */
   scopes: Record<string, 'read' | 'write'>
+  /** The job only may push (a login, then a script): a person confirms before write is granted. */
+  likely?: boolean
 }
 
 /**

@@ -103,6 +103,7 @@ export function permissionFindings(
   const permissionFix = {
     job: job.id,
     scopes: { ...(options.extraScopes ?? {}), packages: 'write' as const },
+    ...(likely ? { likely: true } : {}),
   }
   const shared = {
     ...(related.length ? { related } : {}),

@@ -15,7 +15,7 @@ import {
   type PushVerdict,
   type RepoFiles,
 } from './pushers.js'
-import { checkReusableCeilings, rootOfPath, type WorkflowFile } from './reusable.js'
+import { analyseCalls, rootOfPath, type WorkflowFile } from './reusable.js'
 import { validateWorkflow } from './validate.js'
 
 export interface LintInput {
@@ -52,7 +52,7 @@ export interface LintResult {
 export interface JobJudgement {
   file: string
   job: string
-  /** push / likely-push / no-push, as the job is judged alone (a job calling a workflow: no-push). */
+  /** push / likely-push / no-push as the job is judged alone; a calling job: what its callee does. */
   verdict: PushVerdict
   credential: 'run-token' | 'stored'
   /** The called workflow, for a job with `uses:`. */
@@ -133,12 +133,15 @@ export function lintWorkflows(files: LintInput[], options: LintOptions): LintRes
     }
     findings.push(...validateWorkflow(model, f.path, place, { pushingJobs: pushing }))
   }
-  findings.push(
-    ...checkReusableCeilings(parsed, place, {
-      ...(options.files ? { files: options.files } : {}),
-      rootOf,
-    }),
-  )
+  const calls = analyseCalls(parsed, place, {
+    ...(options.files ? { files: options.files } : {}),
+    rootOf,
+  })
+  findings.push(...calls.findings)
+  for (const c of calls.calls) {
+    const j = jobs.find((x) => x.file === c.file && x.job === c.job)
+    if (j) j.verdict = c.verdict
+  }
   return { findings: sortFindings(dedupe(findings)), jobs }
 }
 
@@ -208,7 +211,9 @@ function imageFindings(
 }
 
 function withVia(f: Finding, ref: ImageReference, job: JobModel): Finding {
-  return { ...f, message: `${f.message} (job "${job.id}", ${ref.via})` }
+  // The lint probes nothing: the action's "checked the lower-cased name instead" does not apply.
+  const message = f.message.replace(/; ghcr-preflight checked "[^"]*" instead$/, '')
+  return { ...f, message: `${message} (job "${job.id}", ${ref.via})` }
 }
 
 const CONTEXT_WITH_CAPITALS =

@@ -15,7 +15,7 @@ import type { Finding, Place, RelatedLocation } from '../findings/types.js'
 import type { JobModel, PermissionsBlock, WorkflowModel } from './model.js'
 import { parseWorkflow } from './parse.js'
 import { effectivePermission, grants, type EffectivePermission } from './permissions.js'
-import { findPushes, type RepoFiles } from './pushers.js'
+import { findPushes, type PushVerdict, type RepoFiles } from './pushers.js'
 
 export interface WorkflowFile {
   /** Path relative to the folder the check runs in (POSIX separators). */
@@ -57,10 +57,33 @@ interface Need {
   scopes: Map<string, 'read' | 'write'>
   /** Deeper callees that inherit the grant but could not be read (another repository, missing file). */
   unchecked: string[]
+  /** Whether the called workflow pushes at all (any job, any token), as its jobs are judged alone. */
+  verdict: PushVerdict
 }
 
 function emptyNeed(): Need {
-  return { requesting: [], requestingAt: [], pushers: [], scopes: new Map(), unchecked: [] }
+  return {
+    requesting: [],
+    requestingAt: [],
+    pushers: [],
+    scopes: new Map(),
+    unchecked: [],
+    verdict: 'no-push',
+  }
+}
+
+const VERDICT_RANK: Record<PushVerdict, number> = { 'no-push': 0, 'likely-push': 1, push: 2 }
+
+function stronger(a: PushVerdict, b: PushVerdict): PushVerdict {
+  return VERDICT_RANK[a] >= VERDICT_RANK[b] ? a : b
+}
+
+/** How a job that calls a workflow is judged: by what the called workflow does. */
+export interface CallJudgement {
+  file: string
+  job: string
+  /** The called workflow's strongest verdict; no-push when it could not be read. */
+  verdict: PushVerdict
 }
 
 export function checkReusableCeilings(
@@ -68,15 +91,27 @@ export function checkReusableCeilings(
   place: Place,
   options: CeilingOptions = {},
 ): Finding[] {
+  return analyseCalls(files, place, options).findings
+}
+
+/** The ceiling findings, and how each calling job is judged (what its callee does). */
+export function analyseCalls(
+  files: WorkflowFile[],
+  place: Place,
+  options: CeilingOptions = {},
+): { findings: Finding[]; calls: CallJudgement[] } {
   const resolver = new CalleeResolver(files, options)
   const findings: Finding[] = []
+  const calls: CallJudgement[] = []
   for (const caller of files) {
     for (const job of caller.model.jobs) {
       if (!job.uses) continue
-      findings.push(...checkCall(caller, job, resolver, place, options))
+      const r = checkCall(caller, job, resolver, place, options)
+      findings.push(...r.findings)
+      calls.push({ file: caller.path, job: job.id, verdict: r.verdict })
     }
   }
-  return findings
+  return { findings, calls }
 }
 
 function checkCall(
@@ -85,12 +120,30 @@ function checkCall(
   resolver: CalleeResolver,
   place: Place,
   options: CeilingOptions,
-): Finding[] {
+): { findings: Finding[]; verdict: PushVerdict } {
   const uses = job.uses!.value.trim()
   const grant = effectivePermission(caller.model, job)
+  const callee = OWN_REUSABLE.test(uses) ? undefined : resolver.resolve(caller.path, uses)
+  const need =
+    callee && callee !== 'remote'
+      ? resolver.need(callee, job.secrets, new Set([caller.path]), place.registry, options)
+      : undefined
+  const verdict: PushVerdict = OWN_REUSABLE.test(uses) ? 'push' : (need?.verdict ?? 'no-push')
   // A caller granting write cannot be the problem; a caller that is itself only called passes on
   // its own caller's grant, which is checked one level up.
-  if (grant.value === 'write' || grant.level === 'caller') return []
+  if (grant.value === 'write' || grant.level === 'caller') return { findings: [], verdict }
+  return { findings: callFindings(caller, job, uses, grant, callee, need, place), verdict }
+}
+
+function callFindings(
+  caller: WorkflowFile,
+  job: JobModel,
+  uses: string,
+  grant: EffectivePermission,
+  callee: WorkflowFile | 'remote' | undefined,
+  computed: Need | undefined,
+  place: Place,
+): Finding[] {
   const at = { file: caller.path, line: job.uses!.line, column: job.uses!.column }
   const details = { job: job.id, callee: uses }
   const notChecked = (message: string, fix: string) =>
@@ -109,7 +162,6 @@ function checkCall(
     need.scopes.set('contents', 'read')
     need.scopes.set('packages', 'write')
   } else {
-    const callee = resolver.resolve(caller.path, uses)
     if (callee === 'remote') {
       return [
         notChecked(
@@ -128,7 +180,7 @@ function checkCall(
         ),
       ]
     }
-    need = resolver.need(callee, job.secrets, new Set([caller.path]), place.registry, options)
+    need = computed!
   }
   return compare(caller, job, uses, need, grant, place)
 }
@@ -187,7 +239,7 @@ function compare(
     const common = {
       fix,
       details,
-      permissionFix,
+      permissionFix: sure.length ? permissionFix : { ...permissionFix, likely: true },
       related,
       ...(sure.length ? {} : { severity: 'warning' as const }),
     }
@@ -278,6 +330,28 @@ class CalleeResolver {
     for (const job of model.jobs) {
       const block = job.permissions ?? model.permissions
       if (block) addScopes(need.scopes, block)
+      const pushes = job.uses
+        ? undefined
+        : findPushes(model, job, registry, {
+            root: rootOf(callee.path),
+            ...(options.files ? { files: options.files } : {}),
+            ...(secrets ? { secrets } : {}),
+          })
+      if (pushes) need.verdict = stronger(need.verdict, pushes.verdict)
+      let deeper: Need | undefined
+      if (job.uses) {
+        const uses = job.uses.value.trim()
+        const nested = OWN_REUSABLE.test(uses) ? undefined : this.resolve(callee.path, uses)
+        if (OWN_REUSABLE.test(uses)) {
+          deeper = emptyNeed()
+          deeper.requesting.push('push')
+          deeper.scopes.set('packages', 'write')
+          deeper.verdict = 'push'
+        } else if (nested && nested !== 'remote') {
+          deeper = this.need(nested, composeSecrets(job.secrets, secrets), inner, registry, options)
+        }
+        if (deeper) need.verdict = stronger(need.verdict, deeper.verdict)
+      }
       if (block) {
         // The job's own block decides what it asks of the caller (and caps anything it calls).
         const eff = effectivePermission(model, job)
@@ -292,21 +366,9 @@ class CalleeResolver {
         continue
       }
       if (job.uses) {
-        const uses = job.uses.value.trim()
-        const nested = OWN_REUSABLE.test(uses) ? undefined : this.resolve(callee.path, uses)
-        if (OWN_REUSABLE.test(uses)) {
-          need.requesting.push(`${job.id} → push`)
-          need.scopes.set('packages', 'write')
-        } else if (nested === 'remote' || !nested) {
-          need.unchecked.push(uses)
-        } else {
-          const deeper = this.need(
-            nested,
-            composeSecrets(job.secrets, secrets),
-            inner,
-            registry,
-            options,
-          )
+        // No block: the nested workflow gets this caller's grant, so its needs pass up.
+        if (!deeper) need.unchecked.push(job.uses.value.trim())
+        else {
           need.requesting.push(...deeper.requesting.map((j) => `${job.id} → ${j}`))
           need.requestingAt.push(...deeper.requestingAt)
           need.pushers.push(...deeper.pushers)
@@ -315,13 +377,8 @@ class CalleeResolver {
         }
         continue
       }
-      // No block: the job runs with the caller's grant. Judge it as it is judged alone.
-      const pushes = findPushes(model, job, registry, {
-        root: rootOf(callee.path),
-        ...(options.files ? { files: options.files } : {}),
-        ...(secrets ? { secrets } : {}),
-      })
-      if (pushes.verdict === 'no-push' || pushes.credential === 'stored') continue
+      // No block: the job runs with the caller's grant, judged as it is judged alone.
+      if (!pushes || pushes.verdict === 'no-push' || pushes.credential === 'stored') continue
       need.pushers.push({
         job: job.id,
         likely: pushes.verdict === 'likely-push',
