@@ -87,6 +87,8 @@ export interface RelatedLocation {
 export interface PermissionFix {
   /** The job id whose permissions change. */
   job: string
+  /** The workflow file of that job, when it is not the finding's own file. */
+  file?: string
   /** Scopes the job must grant at least (packages: write, plus what a called workflow asks for). */
   scopes: Record<string, 'read' | 'write'>
   /** The job only may push (a login, then a script): a person confirms before write is granted. */

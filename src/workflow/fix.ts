@@ -53,7 +53,8 @@ const RANK: Record<string, number> = { none: 0, read: 1, write: 2 }
 export function fixesFor(findings: Finding[], file: string): PermissionFix[] {
   const byJob = new Map<string, Record<string, Level>>()
   for (const f of findings) {
-    if (f.file !== file || !f.permissionFix || !FIXABLE_IDS.has(f.id)) continue
+    if (!f.permissionFix || !FIXABLE_IDS.has(f.id)) continue
+    if ((f.permissionFix.file ?? f.file) !== file) continue
     // A job that only may push is left for a person to confirm.
     if (f.permissionFix.likely) continue
     const scopes = byJob.get(f.permissionFix.job) ?? {}

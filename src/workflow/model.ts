@@ -111,6 +111,7 @@ export interface WorkflowModel {
 export interface ActionModel {
   file: string
   name?: string
+  description?: string
   /** `runs.using`: composite, node20, docker, ... */
   using?: string
   /** Input name → default as written. */

@@ -331,6 +331,7 @@ class Walker {
     for (const [key, , value] of this.entries(root)) {
       const v = this.resolve(value)
       if (key === 'name' && v && isScalar(v)) model.name = String(v.value ?? '')
+      else if (key === 'description' && v && isScalar(v)) model.description = String(v.value ?? '')
       else if (key === 'inputs' && v && isMap(v)) {
         for (const [name, , def] of this.entries(v)) {
           const d = this.resolve(def)

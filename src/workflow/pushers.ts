@@ -6,6 +6,7 @@
 // that might push is a *likely* pusher. Returns the evidence with positions, the credential the
 // push uses, and the literal image references for the image checks.
 
+import { isTypo } from '../image/check.js'
 import { classifyCredential, type Credential, type CredentialScope } from './credentials.js'
 import { goreleaserImages } from './goreleaser.js'
 import type { ActionModel, JobModel, Pos, ScalarValue, StepModel, WorkflowModel } from './model.js'
@@ -122,6 +123,11 @@ interface RegistryLogin extends Seen {
 
 interface Opaque extends Seen {
   what: string
+  /** The command or its environment says it pushes (`--push`, `PUSH=true`, a target named push/publish). */
+  pushHint?: boolean
+  /** The step hands the registry's token to this command (a login in all but name). */
+  handOff?: boolean
+  label?: string
 }
 
 const MAX_LOCAL_ACTION_DEPTH = 3
@@ -181,6 +187,12 @@ class JobScan {
   private readonly opaque: Opaque[] = []
   /** KO_DOCKER_REPO as setup-ko leaves it for later steps. */
   private koRepo?: string
+  /** Variables earlier steps wrote to $GITHUB_ENV, for later steps. */
+  private readonly dynamicEnv = new Map<string, string>()
+  /** Outputs earlier run steps wrote ($GITHUB_OUTPUT, ::set-output), by step id. */
+  private readonly stepOutputs = new Map<string, Map<string, string>>()
+  /** Pulls from the registry after a login: they explain the login (a pull-only job). */
+  private readonly pulls: Seen[] = []
   private order = 0
   private readonly workflowSource: Source
   /** The source of the step being read (a local composite action's steps are read in place). */
@@ -216,20 +228,32 @@ class JobScan {
     }
     if (out.pushSeen) out.verdict = 'push'
     else {
-      // A login with the run's token followed by a script or make target: it may push.
-      const login = runLogins[0]
-      const after = login && this.opaque.find((o) => o.order > login.order)
-      if (login && after) {
+      // A login followed by a script, make target or unknown action: it may push. A pull after
+      // the login explains the login, unless the command itself says it pushes.
+      for (const login of this.registryLogins) {
+        const pulled = this.pulls.some((p) => p.order > login.order)
+        const after = this.opaque.find(
+          (o) =>
+            (o.order > login.order && (!pulled || o.pushHint)) ||
+            (o.handOff === true && o.order === login.order),
+        )
+        if (!after) continue
         out.verdict = 'likely-push'
-        out.likelyReason = `it logs in to ${this.host} with ${login.credential.shown} at line ${login.pos.line}, then runs ${after.what} at line ${after.pos.line}, which may push`
-        out.evidence.push({
-          kind: 'command',
-          description: `${after.what} at line ${after.pos.line}`,
-          push: false,
-          stepIndex: after.stepIndex,
-          ...after.pos,
-        })
+        out.likelyReason =
+          after.order === login.order
+            ? `it hands ${login.credential.shown} to ${after.what} at line ${after.pos.line}, which may push with it`
+            : `it logs in to ${this.host} with ${login.credential.shown} at line ${login.pos.line}, then runs ${after.what} at line ${after.pos.line}, which may push`
+        if (!out.evidence.some((e) => e.line === after.pos.line && e.column === after.pos.column)) {
+          out.evidence.push({
+            kind: 'command',
+            description: `${after.what} at line ${after.pos.line}${after.label ?? ''}`,
+            push: false,
+            stepIndex: after.stepIndex,
+            ...pick(after.pos),
+          })
+        }
         out.evidence.sort((a, b) => a.line - b.line || a.column - b.column)
+        break
       }
     }
     out.pushes = out.verdict !== 'no-push'
@@ -253,12 +277,14 @@ class JobScan {
   }
 
   private stepIn(step: StepModel, src: Source, outerEnv: Env, depth: number): void {
-    const env: Env = [step.env, ...outerEnv, this.job.env, this.model.env]
+    const stepEnv = src.inputs ? this.withInputs(step.env, src) : step.env
+    const env: Env = [stepEnv, ...outerEnv, this.dynamicEnv, this.job.env, this.model.env]
     const uses = step.uses?.value.trim() ?? ''
     const action = uses.split('@')[0]!.toLowerCase()
     const order = this.order++
     if (step.run) {
-      this.script(step, src, env, order)
+      // A script that logs in itself is read as it is; one that is handed a token may log in inside.
+      if (!this.script(step, src, env, order)) this.handOff(step, src, env, order)
       return
     }
     if (!step.uses) return
@@ -275,8 +301,11 @@ class JobScan {
     if (local !== undefined) {
       const actionModel = readLocalAction(local, this.options)
       if (isLocalPreflight(actionModel)) this.preflight(step, src, env, seen)
-      else if (actionModel?.using === 'composite' && depth < MAX_LOCAL_ACTION_DEPTH) {
-        this.localComposite(step, actionModel, src, env, depth)
+      else if (actionModel?.using === 'composite') {
+        if (depth < MAX_LOCAL_ACTION_DEPTH) this.localComposite(step, actionModel, src, env, depth)
+      } else {
+        const about = `${actionModel?.name ?? ''} ${actionModel?.description ?? ''}`
+        this.genericAction(step, uses, src, env, seen, PUSHY.test(about))
       }
       return
     }
@@ -303,15 +332,15 @@ class JobScan {
         for (const item of listItems(images, false)) {
           // metadata-action lines may carry attributes: `name=ghcr.io/x,enable=true`.
           const name = /(?:^|,)\s*name=([^,]+)/.exec(item.text)?.[1] ?? item.text.split(',')[0]!
-          const ref = this.ref(
+          for (const ref of this.refs(
             images,
             name.trim(),
             item.from,
             env,
             src,
             'docker/metadata-action images',
-          )
-          if (ref) refs.push({ ...ref, stepIndex: step.index })
+          ))
+            refs.push({ ...ref, stepIndex: step.index })
         }
         this.metadataImages.set(step.id, refs)
         return
@@ -429,10 +458,18 @@ class JobScan {
       case 'int128/kaniko-action':
       case 'aevea/action-kaniko':
       case 'whoan/docker-build-with-cache-action':
-        this.genericPushAction(step, action, src, env, seen, true)
+        this.genericAction(step, action, src, env, seen, true)
         return
+      case 'nick-fields/retry':
+      case 'wandalen/wretry.action': {
+        // The retried command is a script like any `run:`.
+        const command = w('command')
+        if (command) this.script({ ...step, run: command }, src, env, order)
+        return
+      }
       default:
-        if (/push|publish/.test(action)) this.genericPushAction(step, action, src, env, seen, false)
+        if (BENIGN_ACTION.test(action)) return
+        this.genericAction(step, action, src, env, seen, PUSHY.test(action))
     }
   }
 
@@ -462,8 +499,8 @@ class JobScan {
     const image = step.with.get('image')?.value
     if (image) {
       for (const item of listItems(image)) {
-        const ref = this.ref(image, item.text, item.from, env, src, 'ghcr-preflight image')
-        if (ref) this.out.images.push({ ...ref, stepIndex: step.index })
+        for (const ref of this.refs(image, item.text, item.from, env, src, 'ghcr-preflight image'))
+          this.out.images.push({ ...ref, stepIndex: step.index })
       }
     }
   }
@@ -499,22 +536,42 @@ class JobScan {
     const w = (name: string) => step.with.get(name)?.value
     const bake = action.endsWith('bake-action')
     const push = w('push')
-    const pushValue = push ? this.text(push.value, env, src).trim().toLowerCase() : ''
+    // An expression decides at run time (often from a shell step's output): a push is possible.
+    const pushValue = !push
+      ? ''
+      : /\$\{\{/.test(push.value)
+        ? '${{ … }}'
+        : this.text(push.value, env, src).trim().toLowerCase()
     const outputs = w('outputs')?.value ?? ''
+    const cacheTo = this.text(w('cache-to')?.value ?? '', env, src)
+    const cachesHere = /type=registry/.test(cacheTo) && this.namesRegistry(registryRef(cacheTo))
     const pushes =
       pushValue === 'true' ||
       /\$\{\{/.test(pushValue) ||
-      /type=registry|push=true/.test(outputs) ||
+      /type=registry|push=(true|\$\{\{)/.test(outputs) ||
       (bake && /\.output=type=registry|push=true/.test(w('set')?.value ?? ''))
-    if (!pushes) return
+    if (!pushes && !cachesHere) return
     const mine: ImageReference[] = []
     const metaIds: string[] = []
-    if (!bake) {
+    const outputsScalar = w('outputs')
+    if (pushes && outputsScalar) {
+      // `outputs: type=image,name=ghcr.io/x,push=true`: the names are in the exporter.
+      for (const m of outputsScalar.value.matchAll(/(?:^|,)\s*"?name=([^,"\n]+)/g)) {
+        for (const ref of this.refs(outputsScalar, m[1]!.trim(), 0, env, src, `${action} outputs`))
+          mine.push({ ...ref, stepIndex: step.index })
+      }
+    }
+    if (cachesHere && !pushes) {
+      // A registry cache export writes to the registry even when the image is not pushed.
+      const c = w('cache-to')!
+      for (const ref of this.refs(c, registryRef(cacheTo), 0, env, src, `${action} cache-to`))
+        mine.push({ ...ref, stepIndex: step.index })
+    } else if (!bake) {
       const tags = w('tags')
       if (tags) {
         for (const item of listItems(tags)) {
-          const ref = this.ref(tags, item.text, item.from, env, src, `${action} tags`)
-          if (ref) mine.push({ ...ref, stepIndex: step.index })
+          for (const ref of this.refs(tags, item.text, item.from, env, src, `${action} tags`))
+            mine.push({ ...ref, stepIndex: step.index })
         }
         // `${{ steps.meta.outputs.tags }}`: the names come from that metadata-action step.
         for (const m of tags.source.matchAll(/steps\.([\w-]+)\.outputs\.(?:tags|json)/g)) {
@@ -527,8 +584,8 @@ class JobScan {
         for (const i of listItems(set)) {
           const m = /^[^=]*\.tags=(.+)$/.exec(i.text)
           if (!m) continue
-          const ref = this.ref(set, m[1]!.trim(), i.from, env, src, `${action} set`)
-          if (ref) mine.push({ ...ref, stepIndex: step.index })
+          for (const ref of this.refs(set, m[1]!.trim(), i.from, env, src, `${action} set`))
+            mine.push({ ...ref, stepIndex: step.index })
         }
       }
     }
@@ -558,23 +615,25 @@ class JobScan {
     })
   }
 
-  /** Third-party push actions: a registry/image/password input set naming the registry. */
-  private genericPushAction(
+  /**
+   * Any other action (a third-party one, or a local one that is not composite): it pushes when its
+   * inputs name the registry and its name or inputs say it pushes (`push`/`publish`); otherwise it
+   * is opaque, a likely push after a login. Its password/token input is a login.
+   */
+  private genericAction(
     step: StepModel,
     action: string,
     src: Source,
     env: Env,
     seen: { order: number; stepIndex: number },
-    known: boolean,
+    pushy: boolean,
   ): void {
     const pos = src.place(step.uses!)
     const values = [...step.with.values()].map((v) =>
       this.text(v.value.value, env, src).toLowerCase(),
     )
-    const names = values.some(
-      (v) => v === this.host || v.startsWith(`${this.host}/`) || v.includes(`oci://${this.host}/`),
-    )
-    if (!names) return
+    const names = values.some((v) => this.namesRegistry(v))
+    const loginsBefore = this.registryLogins.length
     const pwd = [
       'password',
       'registry_password',
@@ -585,7 +644,7 @@ class JobScan {
     ]
       .map((n) => step.with.get(n)?.value)
       .find((v) => v !== undefined)
-    if (pwd) {
+    if (pwd && names) {
       this.login(
         this.host,
         classifyCredential(pwd.value, this.scope(env, src)),
@@ -595,7 +654,9 @@ class JobScan {
         'push-action',
       )
     }
-    if (known) {
+    const pushInput = [...step.with].find(([k]) => /^(push|publish)$/i.test(k))
+    const pushOff = pushInput && /^(false|never|no)$/i.test(pushInput[1].value.value.trim())
+    if (names && (pushy || pushInput) && !pushOff) {
       this.out.evidence.push({
         kind: 'push-action',
         description: `${action} at line ${pos.line}${this.current.label}`,
@@ -603,35 +664,160 @@ class JobScan {
         stepIndex: step.index,
         ...pick(pos),
       })
-    } else {
-      this.opaque.push({ ...seen, pos, what: `\`${action}\`` })
+      return
     }
+    // Its inputs may carry the registry's token (a login inside the action).
+    if (this.registryLogins.length === loginsBefore) this.handOff(step, src, env, seen.order)
+    if (this.opaque.some((o) => o.order === seen.order)) return
+    this.opaque.push({
+      ...seen,
+      pos,
+      what: `\`${action}\``,
+      pushHint: pushy,
+      label: this.current.label,
+    })
+  }
+
+  /** A step that passes the run's (or a stored) token in env or inputs and names the registry: a login in all but name. */
+  private handOff(step: StepModel, src: Source, env: Env, order: number): void {
+    const values = [
+      ...[...step.env].map(([k, v]) => `${k}=${this.text(v, env, src)}`),
+      ...[...step.with].map(([k, v]) => `${k}=${this.text(v.value.value, env, src)}`),
+    ]
+    if (values.length === 0) return
+    const mentions =
+      values.some((v) => this.namesRegistry(v.slice(v.indexOf('=') + 1).toLowerCase())) ||
+      values.some((v) => v.toLowerCase().includes(`${this.host}/`)) ||
+      (this.host === 'ghcr.io' && values.some((v) => /GHCR/i.test(v.split('=')[0]!))) ||
+      this.namesRegistry((step.name ?? '').toLowerCase())
+    if (!mentions) return
+    const tokenValue = values
+      .filter((v) => /\$\{\{\s*(github\.token|secrets\.)/i.test(v))
+      .map((v) => v.slice(v.indexOf('=') + 1))
+    if (tokenValue.length === 0) return
+    const credential = classifyCredential(tokenValue.join(' '), this.scope(env, src))
+    if (credential.kind === 'unknown') return
+    const pos = src.place(step.uses ?? step.run ?? step.pos)
+    const what = step.run
+      ? (shellCommands(step.run.value)
+          .map((c) => opaqueCommand(commandWords(c.words).words))
+          .find((x) => x) ?? 'its script')
+      : `\`${step.uses!.value.trim().split('@')[0]}\``
+    this.login(
+      this.host,
+      credential,
+      pos,
+      `the step at line ${pos.line} passes a token for ${this.host}`,
+      { order, stepIndex: step.index },
+      step.run ? 'command' : 'push-action',
+    )
+    this.opaque.push({
+      order,
+      stepIndex: step.index,
+      pos,
+      what,
+      handOff: true,
+      label: this.current.label,
+    })
+  }
+
+  /** The registry host, a reference on it (`ghcr.io/…`, `oci://ghcr.io/…`), or a typo of it. */
+  private namesRegistry(v: string): boolean {
+    const t = v
+      .trim()
+      .replace(/^oci:\/\//, '')
+      .replace(/^https?:\/\//, '')
+    const host = t.split('/')[0]!
+    if (host === this.host || v.includes(`oci://${this.host}/`) || v.includes(` ${this.host}/`)) {
+      return true
+    }
+    return /^[a-z0-9.-]+\.[a-z]+$/.test(host) && isTypo(host, this.host)
+  }
+
+  /** A composite action's step env with `${{ inputs.X }}` replaced by what the caller passes. */
+  private withInputs(env: ReadonlyMap<string, string>, src: Source): Map<string, string> {
+    const out = new Map<string, string>()
+    for (const [k, v] of env) out.set(k, this.text(v, [], src))
+    return out
   }
 
   // ---- scripts ----
 
-  private script(step: StepModel, src: Source, env: Env, order: number): void {
+  /** Reads a script; true when it logs in to a registry or pushes (it was understood). */
+  private script(step: StepModel, src: Source, env: Env, order: number): boolean {
     const run = step.run!
     let searchFrom = 0
     const cmds = shellCommands(run.value)
     const scope = this.scope(env, src)
+    const vars = new Map<string, string>()
+    const before = this.out.evidence.length + this.out.logins.length
     for (const cmd of cmds) {
-      const { assignments, words } = commandWords(cmd.words)
-      if (words.length === 0) continue
+      const { assignments, words: raw } = commandWords(cmd.words)
+      const scriptEnv: Env = [vars, ...env]
+      if (raw.length === 0) {
+        // `IMAGE=ghcr.io/acme/app` on its own: a shell variable for the rest of the script.
+        for (const [k, v] of assignments) vars.set(k, expand(v, scriptEnv))
+        continue
+      }
+      const words = [toolName(raw[0]!), ...raw.slice(1)]
       // Follow the script through the source so each command is located on its own line.
-      const first = words[0]!
+      const first = raw[0]!
       const loc = locateInScalar({ lineStarts: src.lineStarts }, run, first, searchFrom)
       const segFrom = loc.next > searchFrom ? loc.next - first.length : searchFrom
       searchFrom = Math.max(searchFrom, loc.next)
       const pos = src.place(loc)
       const seen = { order: order + cmd.index / 1000, stepIndex: step.index }
-      const localEnv: Env = assignments.size ? [assignments, ...env] : env
+      const localEnv: Env = assignments.size ? [assignments, ...scriptEnv] : scriptEnv
       const ctx: CommandContext = { run, segFrom, pos, seen, env: localEnv, src, scope, cmd }
+      this.recordWrites(step, words, cmd, localEnv)
       if (this.loginCommand(words, ctx)) continue
       if (this.pushCommand(words, ctx, assignments)) continue
+      if (this.pullCommand(words, ctx)) continue
       const opaque = opaqueCommand(words)
-      if (opaque) this.opaque.push({ ...seen, pos, what: opaque })
+      if (opaque) {
+        const hint =
+          PUSH_HINT.test(cmd.text) ||
+          [...localEnv[0]!].some(([k, v]) => PUSH_ENV.test(`${k}=${v}`)) ||
+          [...step.env].some(([k, v]) => PUSH_ENV.test(`${k}=${v}`))
+        this.opaque.push({ ...seen, pos, what: opaque, pushHint: hint, label: this.current.label })
+      }
     }
+    return this.out.evidence.length + this.out.logins.length > before
+  }
+
+  /** `echo "X=v" >> $GITHUB_ENV`, `>> $GITHUB_OUTPUT` and `::set-output name=X::v`, for later steps. */
+  private recordWrites(step: StepModel, words: string[], cmd: ShellCommand, env: Env): void {
+    if (words[0] !== 'echo' && words[0] !== 'printf') return
+    const text = words
+      .slice(1)
+      .filter((w) => !w.startsWith('-'))
+      .join(' ')
+    const setOutput = /::set-output name=([\w-]+)::(.*)$/.exec(text)
+    const assign = /^([A-Za-z_][\w-]*)=(.*)$/.exec(text)
+    const value = (v: string) => expand(this.text(v, env, this.current), env)
+    if (setOutput && step.id) this.output(step.id).set(setOutput[1]!, value(setOutput[2]!))
+    else if (assign && /GITHUB_OUTPUT/.test(cmd.line) && step.id) {
+      this.output(step.id).set(assign[1]!, value(assign[2]!))
+    } else if (assign && /GITHUB_ENV/.test(cmd.line))
+      this.dynamicEnv.set(assign[1]!, value(assign[2]!))
+  }
+
+  private output(id: string): Map<string, string> {
+    let m = this.stepOutputs.get(id)
+    if (!m) this.stepOutputs.set(id, (m = new Map()))
+    return m
+  }
+
+  /** `docker pull ghcr.io/…`, `oras pull`, `docker run ghcr.io/…`: a login that pulls. */
+  private pullCommand(ws: string[], ctx: CommandContext): boolean {
+    const [a, b] = ws
+    const pulls =
+      (/^(docker|podman|nerdctl|oras|crane|helm|regctl|skopeo)$/.test(a ?? '') &&
+        /^(pull|run|create|export|inspect|manifest|blob|artifact|image|copy|cp)$/.test(b ?? '') &&
+        ws.some((w) => this.namesRegistry(expand(w, ctx.env).toLowerCase()))) ||
+      (a === 'docker' && b === 'compose' && /^(pull|up|run)$/.test(ws[2] ?? ''))
+    if (pulls) this.pulls.push({ ...ctx.seen, pos: ctx.pos })
+    return pulls
   }
 
   /** `docker login ghcr.io -u … --password-stdin` and the other tools' login commands. */
@@ -767,9 +953,12 @@ class JobScan {
       ((b === 'buildx' && (c === 'build' || c === 'bake')) || b === 'build' || b === 'bake')
     ) {
       const pushes = ws.some((t) => t === '--push' || /type=registry|push=true/.test(t))
-      if (!pushes) return false
-      what = `${ws.slice(0, b === 'buildx' ? 3 : 2).join(' ')} --push`
-      refs = optionValues(ws, ['-t', '--tag'])
+      const cache = optionValues(ws, ['--cache-to']).find((v) => /type=registry/.test(v))
+      if (!pushes && !(cache && this.namesRegistry(registryRef(expand(cache, ctx.env))))) {
+        return false
+      }
+      what = `${ws.slice(0, b === 'buildx' ? 3 : 2).join(' ')} ${pushes ? '--push' : '--cache-to'}`
+      refs = pushes ? optionValues(ws, ['-t', '--tag']) : [registryRef(cache!)]
       if (ws.includes('bake')) {
         refs.push(...optionValues(ws, ['--set']).flatMap((s) => /\.tags=(.+)$/.exec(s)?.[1] ?? []))
         if (!refs.length) unknownTargets = true
@@ -851,8 +1040,15 @@ class JobScan {
 
     const before = this.out.images.length
     for (const written of refs ?? []) {
-      const ref = this.ref(ctx.run, stripTransport(written), ctx.segFrom, ctx.env, ctx.src, what)
-      if (ref) this.out.images.push({ ...ref, stepIndex: ctx.seen.stepIndex })
+      for (const ref of this.refs(
+        ctx.run,
+        stripTransport(written),
+        ctx.segFrom,
+        ctx.env,
+        ctx.src,
+        what,
+      ))
+        this.out.images.push({ ...ref, stepIndex: ctx.seen.stepIndex })
     }
     const mine = this.out.images.slice(before)
     if (credentialHint && mine.some((r) => r.host === this.host)) {
@@ -950,8 +1146,8 @@ class JobScan {
   ): void {
     const before = this.out.images.length
     for (const r of refs) {
-      const ref = this.ref(r.scalar, r.text, r.from, env, src, o.what)
-      if (ref) this.out.images.push({ ...ref, stepIndex: o.seen.stepIndex })
+      for (const ref of this.refs(r.scalar, r.text, r.from, env, src, o.what))
+        this.out.images.push({ ...ref, stepIndex: o.seen.stepIndex })
     }
     const mine = this.out.images.slice(before)
     if (o.assumeRegistry || this.pushesToRegistry(mine, o.seen.order, refs.length === 0)) {
@@ -983,11 +1179,13 @@ class JobScan {
     ) {
       return true
     }
+    // A typo of the registry (`ghrc.io/…`) is a push meant for it; the image check reports it.
+    if (refs.some((r) => r.host && isTypo(r.host, host))) return true
     const logins = this.out.logins
     if (!logins.includes(host)) return false
-    if (refs.length === 0 || unknownTargets || refs.some((r) => r.expression && !r.host)) {
-      return true
-    }
+    if (refs.length === 0 || unknownTargets) return true
+    // A name without a host, or one whose host is an expression: the registry only when it is
+    // the one registry the job logs in to.
     return refs.some((r) => !r.host) && logins.every((l) => l === host)
   }
 
@@ -1001,7 +1199,10 @@ class JobScan {
 
   /** Substitutes literal env values and (in a local action) its inputs. */
   private text(s: string, env: Env, src: Source): string {
-    let t = s
+    let t = s.replace(
+      /\$\{\{\s*steps\.([\w-]+)\.outputs\.([\w-]+)\s*\}\}/g,
+      (m, id: string, name: string) => this.stepOutputs.get(id)?.get(name) ?? m,
+    )
     if (src.inputs) {
       t = t.replace(
         /\$\{\{\s*inputs\.([\w-]+)\s*\}\}/g,
@@ -1011,21 +1212,35 @@ class JobScan {
     return expand(t, env)
   }
 
-  private ref(
+  /**
+   * The image references one written item stands for: itself with env, inputs and earlier step
+   * outputs substituted, split when the substituted value is a list (`tags=a,b` from a shell step).
+   */
+  private refs(
     scalar: ScalarValue,
     written: string,
     from: number,
     env: Env,
     src: Source,
     via: string,
-    locate = written,
-  ): ImageReference | undefined {
-    // A whole-expression reference (`${{ steps.meta.outputs.tags }}`) names nothing literal.
-    if (!written) return undefined
-    const raw = this.text(written, env, src).replace(/^oci:\/\//, '')
-    if (/^\$\{\{[^}]*\}\}$/.test(raw.trim())) return undefined
-    const pos = src.place(locateInScalar({ lineStarts: src.lineStarts }, scalar, locate, from))
-    return makeRef(raw, written, via, pos)
+  ): ImageReference[] {
+    if (!written) return []
+    const expanded = this.text(written, env, src)
+    const parts =
+      expanded !== written && /[,\n]/.test(expanded.replace(/\$\{\{[\s\S]*?\}\}/g, ''))
+        ? splitOutsideExpressions(expanded, true)
+            .map((p) => p.trim())
+            .filter((p) => p)
+        : [expanded]
+    const pos = src.place(locateInScalar({ lineStarts: src.lineStarts }, scalar, written, from))
+    const out: ImageReference[] = []
+    for (const part of parts) {
+      const raw = part.replace(/^oci:\/\//, '')
+      // A whole-expression reference (`${{ steps.meta.outputs.tags }}`) names nothing literal.
+      if (/^\$\{\{[^}]*\}\}$/.test(raw.trim())) continue
+      out.push(makeRef(raw, written, via, pos))
+    }
+    return out
   }
 }
 
@@ -1038,6 +1253,33 @@ interface CommandContext {
   src: Source
   scope: CredentialScope
   cmd: ShellCommand
+}
+
+/** An action or command whose name says it pushes. */
+const PUSHY =
+  /push|publish|upload.*(image|container|registry|oci)|release.*(image|container|docker)/i
+/** A command line that asks for a push (`--push`, `push=true`, `push-image`). */
+const PUSH_HINT =
+  /(^|[\s,"'=])--push\b|push=true|\bpush[-_:.]?(image|images|manifest|all)?\b|\bpublish\b/i
+/** An environment entry that asks for a push: `PUSH: "true"`, `DOCKER_BUILD_ARGS: --push`. */
+const PUSH_ENV = /^[\w]*PUSH[\w]*=(true|1|yes)$|--push\b/i
+
+/**
+ * Actions that neither push nor log in: after a login they explain nothing (setup, checkout,
+ * caches, artifacts, scanners, metadata, notifications).
+ */
+const BENIGN_ACTION =
+  /^(actions\/(?!attest)[\w.-]+|github\/[\w./-]+|docker\/(setup-[\w-]+|metadata-action|scout-action)|[\w.-]+\/(setup-[\w.-]+|[\w.-]*-setup|cache[\w.-]*|checkout[\w.-]*)|aquasecurity\/trivy-action|anchore\/[\w.-]+|sigstore\/cosign-installer|oras-project\/setup-oras|azure\/setup-helm|softprops\/action-gh-release|codecov\/[\w.-]+|slackapi\/[\w.-]+|peter-evans\/[\w.-]+|[\w.-]+\/upload-[\w.-]+|[\w.-]+\/download-[\w.-]+|ASzc\/change-string-case-action|[\w.-]+\/[\w.-]*(lint|test|scan|check|comment|label|notify)[\w.-]*)$/i
+
+/** `./ko`, `/usr/local/bin/crane`, `bin/oras` → the tool's name, so paths to known tools are read as the tools. */
+function toolName(word: string): string {
+  const base = word.split('/').pop() ?? word
+  return word.includes('/') &&
+    /^(docker|podman|buildah|skopeo|crane|oras|helm|flux|regctl|ko|goreleaser|cosign|pack|nerdctl|executor)$/.test(
+      base,
+    )
+    ? base
+    : word
 }
 
 /** A command whose effect this file cannot see: a make target, a script, a task runner. */
@@ -1073,6 +1315,11 @@ function opaqueCommand(ws: string[]): string | undefined {
   }
   if (a === 'go' && b === 'run') return `\`${ws.slice(0, 3).join(' ')}\``
   return undefined
+}
+
+/** The `ref=` of a registry cache exporter (`type=registry,ref=ghcr.io/x:cache,mode=max`). */
+function registryRef(spec: string): string {
+  return /(?:^|,)\s*ref=([^,\s"]+)/.exec(spec)?.[1] ?? ''
 }
 
 function lastOf(p: string[]): string[] {
@@ -1147,9 +1394,14 @@ export function expand(text: string, env: ReadonlyArray<ReadonlyMap<string, stri
     /\$\{\{\s*env\.([A-Za-z_][\w-]*)\s*\}\}/g,
     (m, name: string) => lookup(name) ?? m,
   )
+  // `${NAME,,}` / `${NAME^^}`: bash case conversion (the usual way to lower-case an image name).
   s = s.replace(
-    /\$\{([A-Za-z_]\w*)\}|\$([A-Za-z_]\w*)/g,
-    (m, a?: string, b?: string) => lookup((a ?? b)!) ?? m,
+    /\$\{([A-Za-z_]\w*)(,,|\^\^)?\}|\$([A-Za-z_]\w*)/g,
+    (m, a?: string, op?: string, b?: string) => {
+      const v = lookup((a ?? b)!)
+      if (v === undefined) return m
+      return op === ',,' ? v.toLowerCase() : op === '^^' ? v.toUpperCase() : v
+    },
   )
   return s
 }

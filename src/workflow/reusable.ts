@@ -57,6 +57,11 @@ interface Need {
   scopes: Map<string, 'read' | 'write'>
   /** Deeper callees that inherit the grant but could not be read (another repository, missing file). */
   unchecked: string[]
+  /**
+   * In a chain, the calling job nearest to the requesting job (a job without a block of its own
+   * in a called workflow): GitHub reports the refused request on that `uses:` line.
+   */
+  hop?: { file: string; job: string; line: number; column: number }
   /** Whether the called workflow pushes at all (any job, any token), as its jobs are judged alone. */
   verdict: PushVerdict
 }
@@ -208,7 +213,33 @@ function compare(
     const nested = need.requesting[0]!
     const quoteGitHub = `"The nested job '${nested}' is requesting 'packages: write', but is only allowed 'packages: ${allowed}'."`
     const jobs = need.requesting.map((j) => `"${j}"`).join(', ')
-    const common = { fix, ...at, details, permissionFix, related: need.requestingAt }
+    const common = {
+      fix,
+      ...at,
+      details,
+      permissionFix: { ...permissionFix, file: caller.path },
+      related: need.requestingAt,
+    }
+    if (need.hop) {
+      // A chain: GitHub reports it on the innermost call, whose job passes on this caller's grant.
+      const hop = need.hop
+      return [
+        makeFinding('reusable-workflow-permission-ceiling', place, {
+          ...(grant.level === 'default' ? { severity: 'warning' as const } : {}),
+          message:
+            `job "${hop.job}" has no permissions block, so the workflow it calls gets only what job "${job.id}" in ${caller.path} grants (${why}), and its job ${jobs} requests packages: write; ` +
+            `GitHub refuses to start the run: ${quoteGitHub}`,
+          ...common,
+          file: hop.file,
+          line: hop.line,
+          column: hop.column,
+          related: [
+            { ...at, message: `job "${job.id}" calls ${uses} with packages: ${allowed}` },
+            ...need.requestingAt,
+          ],
+        }),
+      ]
+    }
     if (grant.level === 'default') {
       return [
         makeFinding('reusable-workflow-permission-ceiling', place, {
@@ -369,7 +400,15 @@ class CalleeResolver {
         // No block: the nested workflow gets this caller's grant, so its needs pass up.
         if (!deeper) need.unchecked.push(job.uses.value.trim())
         else {
-          need.requesting.push(...deeper.requesting.map((j) => `${job.id} → ${j}`))
+          if (deeper.requesting.length > 0 && !need.hop) {
+            need.hop = deeper.hop ?? {
+              file: callee.path,
+              job: job.id,
+              line: job.uses.line,
+              column: job.uses.column,
+            }
+          }
+          need.requesting.push(...deeper.requesting)
           need.requestingAt.push(...deeper.requestingAt)
           need.pushers.push(...deeper.pushers)
           need.unchecked.push(...deeper.unchecked)
