@@ -329,6 +329,7 @@ export async function preflight(
       durationMs: Date.now() - started,
       place,
       reason: decision.reason,
+      ...(workflow.permissionPatch ? { permissionPatch: workflow.permissionPatch } : {}),
     },
     password,
   }

@@ -56,6 +56,14 @@ export interface ImageReference extends Pos {
   host?: string
   /** The step it belongs to. */
   stepIndex?: number
+  /**
+   * Every variable part of the name goes through a lower-casing the workflow shows
+   * (docker/metadata-action, `${VAR,,}`, `tr '[:upper:]' '[:lower:]'`, ghcr-preflight's `images`
+   * output, a lower-case step output), so capitals in the values cannot reach Docker.
+   */
+  lowercased?: boolean
+  /** The lower-casings seen, for messages: `docker/metadata-action`, `${IMAGE,,}`. */
+  lowercasedBy?: string[]
 }
 
 /** push: a push to the registry is seen; likely-push: a login with the run's token, then a script that may push. */
@@ -193,6 +201,13 @@ class JobScan {
   private readonly stepOutputs = new Map<string, Map<string, string>>()
   /** Pulls from the registry after a login: they explain the login (a pull-only job). */
   private readonly pulls: Seen[] = []
+  /**
+   * Lower-cased values, by how they are referred to: `env.NAME` ($GITHUB_ENV), `steps.ID.outputs.X`,
+   * `var.NAME` (a variable of the script being read), with how they were lower-cased.
+   */
+  private readonly lowered = new Map<string, string>()
+  /** Step ids that run this action (their `images` output is lower-cased). */
+  private readonly preflightIds = new Set<string>()
   private order = 0
   private readonly workflowSource: Source
   /** The source of the step being read (a local composite action's steps are read in place). */
@@ -340,7 +355,13 @@ class JobScan {
             src,
             'docker/metadata-action images',
           ))
-            refs.push({ ...ref, stepIndex: step.index })
+            refs.push({
+              ...ref,
+              stepIndex: step.index,
+              // metadata-action lower-cases image names (its README, "sanitization").
+              lowercased: true,
+              lowercasedBy: ['docker/metadata-action'],
+            })
         }
         this.metadataImages.set(step.id, refs)
         return
@@ -460,6 +481,22 @@ class JobScan {
       case 'whoan/docker-build-with-cache-action':
         this.genericAction(step, action, src, env, seen, true)
         return
+      case 'aszc/change-string-case-action':
+        if (step.id) this.lowered.set(`steps.${step.id}.outputs.lowercase`, action)
+        return
+      case 'actions/github-script': {
+        // A script that lower-cases and sets outputs or env: its values are lower-case.
+        const script = w('script')?.value ?? ''
+        if (step.id && /toLowerCase\(\)/.test(script)) {
+          for (const m of script.matchAll(/setOutput\(\s*['"]([\w-]+)['"]/g)) {
+            this.lowered.set(`steps.${step.id}.outputs.${m[1]}`, 'toLowerCase()')
+          }
+          for (const m of script.matchAll(/exportVariable\(\s*['"]([\w-]+)['"]/g)) {
+            this.lowered.set(`env.${m[1]}`, 'toLowerCase()')
+          }
+        }
+        return
+      }
       case 'nick-fields/retry':
       case 'wandalen/wretry.action': {
         // The retried command is a script like any `run:`.
@@ -481,6 +518,7 @@ class JobScan {
     seen: { order: number; stepIndex: number },
   ): void {
     const pos = src.place(step.uses!)
+    if (step.id) this.preflightIds.add(step.id)
     const token = step.with.get('github-token')?.value
     const credential = token
       ? classifyCredential(token.value, this.scope(env, src))
@@ -751,12 +789,21 @@ class JobScan {
     const scope = this.scope(env, src)
     const vars = new Map<string, string>()
     const before = this.out.evidence.length + this.out.logins.length
+    // A script's own variables are its own.
+    for (const k of [...this.lowered.keys()]) if (k.startsWith('var.')) this.lowered.delete(k)
     for (const cmd of cmds) {
       const { assignments, words: raw } = commandWords(cmd.words)
       const scriptEnv: Env = [vars, ...env]
       if (raw.length === 0) {
-        // `IMAGE=ghcr.io/acme/app` on its own: a shell variable for the rest of the script.
-        for (const [k, v] of assignments) vars.set(k, expand(v, scriptEnv))
+        // `IMAGE=ghcr.io/acme/app` on its own: a shell variable for the rest of the script;
+        // `IMAGE=$(… | tr …)` is known only as lower-cased.
+        for (const [k, v] of assignments) {
+          if (/\$$|\$\(|`/.test(v)) vars.delete(k)
+          else vars.set(k, expand(v, scriptEnv))
+          const how = lowering(cmd.line) ?? this.loweringOf(v)?.[0]
+          if (how) this.lowered.set(`var.${k}`, how)
+          else this.lowered.delete(`var.${k}`)
+        }
         continue
       }
       const words = [toolName(raw[0]!), ...raw.slice(1)]
@@ -795,11 +842,52 @@ class JobScan {
     const setOutput = /::set-output name=([\w-]+)::(.*)$/.exec(text)
     const assign = /^([A-Za-z_][\w-]*)=(.*)$/.exec(text)
     const value = (v: string) => expand(this.text(v, env, this.current), env)
-    if (setOutput && step.id) this.output(step.id).set(setOutput[1]!, value(setOutput[2]!))
-    else if (assign && /GITHUB_OUTPUT/.test(cmd.line) && step.id) {
+    let name: string | undefined
+    let written: string | undefined
+    if (setOutput && step.id) {
+      this.output(step.id).set(setOutput[1]!, value(setOutput[2]!))
+      ;[name, written] = [`steps.${step.id}.outputs.${setOutput[1]}`, setOutput[2]!]
+    } else if (assign && /GITHUB_OUTPUT/.test(cmd.line) && step.id) {
       this.output(step.id).set(assign[1]!, value(assign[2]!))
-    } else if (assign && /GITHUB_ENV/.test(cmd.line))
+      ;[name, written] = [`steps.${step.id}.outputs.${assign[1]}`, assign[2]!]
+    } else if (assign && /GITHUB_ENV/.test(cmd.line)) {
       this.dynamicEnv.set(assign[1]!, value(assign[2]!))
+      ;[name, written] = [`env.${assign[1]}`, assign[2]!]
+    }
+    if (name !== undefined && written !== undefined) {
+      const how = lowering(`${written} ${cmd.line}`) ?? this.loweringOf(written)?.[0]
+      if (how) this.lowered.set(name, how)
+      else this.lowered.delete(name)
+    }
+  }
+
+  /**
+   * How each variable part of `text` is lower-cased, or undefined when one of them is not
+   * visibly lower-cased. A text without variable parts gives [].
+   */
+  private loweringOf(text: string): string[] | undefined {
+    const ways: string[] = []
+    const parts = [
+      ...text.matchAll(/\$\{\{\s*([\w.-]+)\s*\}\}|\$\{([A-Za-z_]\w*)(,,)?\}|\$([A-Za-z_]\w*)/g),
+    ]
+    for (const m of parts) {
+      if (m[3]) {
+        ways.push(`\${${m[2]},,}`)
+        continue
+      }
+      const ref = m[1] ?? `env.${m[2] ?? m[4]}`
+      const preflight = /^steps\.([\w-]+)\.outputs\.images$/.exec(ref)
+      if (preflight && this.preflightIds.has(preflight[1]!)) {
+        ways.push("ghcr-preflight's images output")
+        continue
+      }
+      const how =
+        this.lowered.get(ref) ??
+        ((m[2] ?? m[4]) ? this.lowered.get(`var.${m[2] ?? m[4]}`) : undefined)
+      if (!how) return undefined
+      ways.push(how)
+    }
+    return ways
   }
 
   private output(id: string): Map<string, string> {
@@ -1233,12 +1321,18 @@ class JobScan {
             .filter((p) => p)
         : [expanded]
     const pos = src.place(locateInScalar({ lineStarts: src.lineStarts }, scalar, written, from))
+    const ways = this.loweringOf(written)
     const out: ImageReference[] = []
     for (const part of parts) {
       const raw = part.replace(/^oci:\/\//, '')
       // A whole-expression reference (`${{ steps.meta.outputs.tags }}`) names nothing literal.
       if (/^\$\{\{[^}]*\}\}$/.test(raw.trim())) continue
-      out.push(makeRef(raw, written, via, pos))
+      const ref = makeRef(raw, written, via, pos)
+      if (ways && ways.length > 0) {
+        ref.lowercased = true
+        ref.lowercasedBy = [...new Set(ways)]
+      } else ref.lowercased = false
+      out.push(ref)
     }
     return out
   }
@@ -1253,6 +1347,24 @@ interface CommandContext {
   src: Source
   scope: CredentialScope
   cmd: ShellCommand
+}
+
+/** The lower-casing a shell text shows, if any: `${X,,}`, `tr '[:upper:]' '[:lower:]'`, `tr A-Z a-z`, … */
+export function lowering(text: string): string | undefined {
+  const patterns: Array<[RegExp, string]> = [
+    [/\$\{[A-Za-z_]\w*,,\}/, '${VAR,,}'],
+    [/\$\{[A-Za-z_]\w*@L\}/, '${VAR@L}'],
+    [/\btr\s+(-\w+\s+)?["']?\[:upper:\]["']?\s+["']?\[:lower:\]/, "tr '[:upper:]' '[:lower:]'"],
+    [/\btr\s+(-\w+\s+)?["']?A-Z["']?\s+["']?a-z/, 'tr A-Z a-z'],
+    [/\btolower\s*\(/, 'awk tolower()'],
+    [/toLowerCase\(\)/, 'toLowerCase()'],
+    [/\btoLower\s*\(/i, 'toLower()'],
+    [/\\L&|\\L\\1/, 'sed \\L'],
+    [/\b(declare|typeset)\s+-l\b/, 'declare -l'],
+    [/\.lower\(\)/, 'lower()'],
+  ]
+  for (const [re, how] of patterns) if (re.test(text)) return how
+  return undefined
 }
 
 /** An action or command whose name says it pushes. */
