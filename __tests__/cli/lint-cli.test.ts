@@ -58,7 +58,7 @@ describe('ghcr-preflight lint: golden output', () => {
     expect(out.findings.filter((f) => String(f.file).endsWith('/reusable-push.yml'))).toEqual([])
   })
 
-  it('defaults to .github/workflows under the current folder, with paths relative to it', () => {
+  it('defaults to .github/workflows under the current folder, with JSON paths relative to the repository root', () => {
     const r = runCli(['lint', '--format', 'json'], {
       cwd: join(ROOT, 'examples'),
       env: { GITHUB_REPOSITORY: 'acme/app' },
@@ -68,7 +68,8 @@ describe('ghcr-preflight lint: golden output', () => {
       (f) => f.file,
     )
     expect(files.length).toBeGreaterThan(0)
-    for (const f of files) expect(f).toMatch(/^\.github\/workflows\//)
+    // examples/ is a folder of this repository: contracts §5 paths are repository-relative.
+    for (const f of files) expect(f).toMatch(/^examples\/\.github\/workflows\//)
   })
 })
 
@@ -117,9 +118,9 @@ describe('ghcr-preflight lint: exit codes', () => {
       /\[packages-permission-missing\]/,
     ],
     [
-      'an unparsable file',
+      'an unparsable file (GitHub rejects it too)',
       [join(ROOT, '__tests__/fixtures/workflows/malformed.yml')],
-      0,
+      1,
       /\[workflow-unreadable\]/,
     ],
   ])('%s → %s', (_name, paths, code, out) => {

@@ -1040,7 +1040,10 @@ class JobScan {
       a === 'docker' &&
       ((b === 'buildx' && (c === 'build' || c === 'bake')) || b === 'build' || b === 'bake')
     ) {
-      const pushes = ws.some((t) => t === '--push' || /type=registry|push=true/.test(t))
+      const pushes =
+        ws.includes('--push') ||
+        optionValues(ws, ['--output', '-o']).some((o) => /type=registry|push=true/.test(o)) ||
+        optionValues(ws, ['--set']).some((o) => /\.output=type=registry|push=true/.test(o))
       const cache = optionValues(ws, ['--cache-to']).find((v) => /type=registry/.test(v))
       if (!pushes && !(cache && this.namesRegistry(registryRef(expand(cache, ctx.env))))) {
         return false

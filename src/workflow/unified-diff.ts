@@ -9,7 +9,13 @@ export function unifiedDiff(oldText: string, newText: string, path: string): str
   if (oldText === newText) return ''
   const a = splitLines(oldText)
   const b = splitLines(newText)
-  const ops = diffLines(a.lines, b.lines)
+  // A last line without its newline differs from the same text with one (diff(1) prints both).
+  const keys = (t: { lines: string[]; endsWithNewline: boolean }) =>
+    t.lines.map((l, i) => (i === t.lines.length - 1 && !t.endsWithNewline ? `${l}\u0000` : l))
+  const ops = diffLines(keys(a), keys(b)).map((op) => ({
+    ...op,
+    line: op.line.replace(/\u0000$/, ''),
+  }))
   const out = [`--- a/${path}`, `+++ b/${path}`]
   for (const hunk of hunks(ops)) {
     out.push(
