@@ -51,6 +51,9 @@ describe('ghcr-preflight lint: golden output', () => {
       'call-reusable.yml reusable-workflow-not-checked',
       'anchors-typo.yml packages-permission-missing',
       'docker-hub-by-mistake.yml image-registry-mismatch',
+      'pat-login.yml push-without-run-token',
+      'make-release.yml packages-permission-undeclared',
+      'permissions-typo.yml permissions-invalid',
     ]) {
       expect(ids).toContain(expected)
     }

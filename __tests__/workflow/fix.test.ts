@@ -272,8 +272,9 @@ describe('--fix round trip over every fixable workflow', () => {
       // The same workflow apart from the permissions of the fixed jobs, comments and line endings kept.
       expect(withoutPermissions(now, new Set(jobs))).toEqual(withoutPermissions(old, new Set(jobs)))
       expect(comments(now)).toEqual(comments(old))
+      // Every line ending is the file's own: all CRLF, or all LF.
+      expect(now.replace(/\r\n/g, '').includes('\n')).toBe(!crlf && now.includes('\n'))
       expect(now.includes('\r\n')).toBe(crlf)
-      if (crlf) expect(now.replace(/\r\n/g, '')).not.toContain('\n')
       // The patch is the same edit.
       expect(permissionPatch(old, r.before, path)).toBe(unifiedDiff(old, now, path))
       if (!crlf) {

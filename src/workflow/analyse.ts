@@ -4,6 +4,7 @@ import { makeFinding } from '../findings/catalogue.js'
 import type { Finding, Place } from '../findings/types.js'
 import type { JobModel, Pos, ScalarValue, StepModel, WorkflowModel } from './model.js'
 import { isPublishedPreflight, localActionPath, type PushEvidence } from './pushers.js'
+import { allowedLevels } from './permission-scopes.js'
 import { effectivePermission, type EffectivePermission } from './permissions.js'
 
 export interface PermissionFindingOptions {
@@ -237,7 +238,10 @@ function suggestedScopes(
       const extra = extraScopes[scope]
       const value =
         extra === 'write' || (extra === 'read' && entry.value === 'none') ? extra : entry.value
-      if (['read', 'write', 'none'].includes(value)) out.push([scope, value])
+      // Only what GitHub accepts: a suggested block must not carry a typo along.
+      if ((allowedLevels(scope) as readonly string[] | undefined)?.includes(value)) {
+        out.push([scope, value])
+      }
     }
   }
   for (const [scope, value] of Object.entries(extraScopes)) {

@@ -16,7 +16,7 @@ import {
   type RepoFiles,
 } from './pushers.js'
 import { analyseCalls, rootOfPath, type WorkflowFile } from './reusable.js'
-import { validateWorkflow } from './validate.js'
+import { blockIsValid, validateWorkflow } from './validate.js'
 
 export interface LintInput {
   /** Path relative to the current folder, POSIX separators; used as the finding's file. */
@@ -119,8 +119,12 @@ export function lintWorkflows(files: LintInput[], options: LintOptions): LintRes
         findings.push(storedTokenNotice(job, pushes, f.path, place))
       } else {
         pushing.add(job.id)
-        // An invalid packages value is reported by the validation (GitHub rejects the file).
-        if (effectivePermission(model, job).value !== 'invalid') {
+        // A block GitHub rejects is reported by the validation: that is the cause to fix first.
+        const block = job.permissions ?? model.permissions
+        if (
+          effectivePermission(model, job).value !== 'invalid' &&
+          (!block || blockIsValid(block))
+        ) {
           findings.push(
             ...permissionFindings(model, job, place, f.path, {
               evidence: pushes.evidence,

@@ -185,3 +185,14 @@ function suggestLevel(
   if (/^re?a?d?$|^raed|^rad/.test(w) && levels.includes('read')) return 'read'
   return undefined
 }
+
+/** A block GitHub accepts: known scopes with values they take, or read-all / write-all. */
+export function blockIsValid(block: PermissionsBlock): boolean {
+  if (block.kind === 'string') return block.scalar === 'read-all' || block.scalar === 'write-all'
+  if (block.kind !== 'map') return false
+  for (const [scope, entry] of block.scopes) {
+    const levels = allowedLevels(scope)
+    if (!levels || !(levels as readonly string[]).includes(entry.value)) return false
+  }
+  return true
+}
