@@ -63,7 +63,7 @@ describe('job summary: the permission patch', () => {
       writeFileSync(join(repo, 'fix.patch'), patch)
       execFileSync('git', ['apply', 'fix.patch'], { cwd: repo })
       const fixed = readFileSync(join(repo, FILE), 'utf8')
-      expect(fixed).toMatch(/^      packages: write( # to push to ghcr\.io)?$/m)
+      expect(fixed).toMatch(/^ {6}packages: write( # to push to ghcr\.io)?$/m)
       expect(fixed).not.toContain('packages: read')
       expect(fixed).toContain('name: build # the image')
     },

@@ -10,11 +10,12 @@ export function unifiedDiff(oldText: string, newText: string, path: string): str
   const a = splitLines(oldText)
   const b = splitLines(newText)
   // A last line without its newline differs from the same text with one (diff(1) prints both).
+  const NO_EOL = '\u0000'
   const keys = (t: { lines: string[]; endsWithNewline: boolean }) =>
-    t.lines.map((l, i) => (i === t.lines.length - 1 && !t.endsWithNewline ? `${l}\u0000` : l))
+    t.lines.map((l, i) => (i === t.lines.length - 1 && !t.endsWithNewline ? l + NO_EOL : l))
   const ops = diffLines(keys(a), keys(b)).map((op) => ({
     ...op,
-    line: op.line.replace(/\u0000$/, ''),
+    line: op.line.endsWith(NO_EOL) ? op.line.slice(0, -1) : op.line,
   }))
   const out = [`--- a/${path}`, `+++ b/${path}`]
   for (const hunk of hunks(ops)) {
