@@ -57,7 +57,8 @@ describe('SARIF paths are relative to the repository root, from any working fold
   })
   it.each([
     ['the root', root, []],
-    ['a sub-folder, linting the default', join(root, 'src', 'app'), ['../../.github/workflows']],
+    ['a sub-folder, linting the default', join(root, 'src', 'app'), []],
+    ['a sub-folder, the folder by path', join(root, 'src', 'app'), ['../../.github/workflows']],
     ['a sub-folder, the file by path', join(root, 'src'), ['../.github/workflows/build.yml']],
     ['outside, with --root', tmpdir(), ['--root', root, join(root, '.github/workflows/build.yml')]],
   ])('from %s', (_name, cwd, args) => {

@@ -56,7 +56,14 @@ export function runLint(paths: string[], cwd: string, options: RunLintOptions): 
   if (options.root && !isDirectory(root)) {
     return { ok: false, error: `--root ${options.root} is not a folder` }
   }
-  const collected = collectWorkflowFiles(paths, cwd)
+  // No paths: this folder's .github/workflows, else the repository's (run from a sub-folder).
+  const defaultPaths =
+    paths.length === 0 &&
+    !isDirectory(join(cwd, DEFAULT_WORKFLOW_DIR)) &&
+    isDirectory(join(root, DEFAULT_WORKFLOW_DIR))
+      ? [join(root, DEFAULT_WORKFLOW_DIR)]
+      : paths
+  const collected = collectWorkflowFiles(defaultPaths, cwd)
   if (!collected.ok) return collected
   const repoFiles = new RepositoryFiles(root)
   const read = () => {

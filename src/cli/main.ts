@@ -32,7 +32,8 @@ usage: ghcr-preflight lint [paths…] [--format text|json|sarif] [--fix | --diff
        ghcr-preflight findings --format markdown
 
 Commands:
-  lint [paths…]          check workflow files (default: .github/workflows); folders are searched
+  lint [paths…]          check workflow files (default: .github/workflows here, else the
+                         repository's when run in a sub-folder); folders are searched
                          for *.yml and *.yaml (a repository root: its .github/workflows)
   explain <finding-id>   print what a finding means and how to fix it
   findings               print the whole catalogue of findings as Markdown

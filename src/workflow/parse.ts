@@ -182,12 +182,17 @@ class Walker {
     // One pass in document order: an alias refers to the last anchor of that name before it.
     const anchors = new Map<string, Node>()
     visit(doc, {
-      Pair: (_key, pair) => {
-        const k = pair.key as Node | null
-        if (k && isScalar(k) && k.value === '<<' && k.range) {
-          this.mergeKeys.push(posAt(this.lineStarts, k.range[0]))
-        }
-      },
+      // Merge keys are looked for only in a text that could hold one.
+      ...(text.includes('<<')
+        ? {
+            Pair: (_key: unknown, pair: { key: unknown }) => {
+              const k = pair.key as Node | null
+              if (k && isScalar(k) && k.value === '<<' && k.range) {
+                this.mergeKeys.push(posAt(this.lineStarts, k.range[0]))
+              }
+            },
+          }
+        : {}),
       Node: (_key, node) => {
         if (isAlias(node)) {
           const target = anchors.get(node.source)
