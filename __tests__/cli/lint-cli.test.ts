@@ -58,6 +58,10 @@ describe('ghcr-preflight lint: golden output', () => {
       expect(ids).toContain(expected)
     }
     expect(out.findings.filter((f) => String(f.file).endsWith('/good.yml'))).toEqual([])
+    // The undeclared message is short (issue 10): the rest is in the fix steps and `explain`.
+    for (const f of out.findings.filter((x) => x.id === 'packages-permission-undeclared')) {
+      expect(String(f.message).length).toBeLessThanOrEqual(200)
+    }
     expect(out.findings.filter((f) => String(f.file).endsWith('/reusable-push.yml'))).toEqual([])
   })
 

@@ -245,3 +245,23 @@ describe('called workflows judged as they are judged alone', () => {
     ).toEqual([])
   })
 })
+
+describe('packages-permission-undeclared stays short', () => {
+  it('the message is at most ~200 characters; the rest is in the fix steps', () => {
+    const wf = (path: string, text: string) => ({ path, model: parsed(text, path) })
+    const files = [
+      wf(
+        '.github/workflows/ci.yml',
+        'on: push\njobs:\n  images:\n    uses: ./.github/workflows/publish.yml\n',
+      ),
+      wf(
+        '.github/workflows/publish.yml',
+        'on: workflow_call\njobs:\n  build-publish:\n    steps:\n      - uses: docker/login-action@v3\n        with:\n          registry: ghcr.io\n          password: ${{ secrets.GITHUB_TOKEN }}\n      - run: make docker.build\n',
+      ),
+    ]
+    const [f] = checkReusableCeilings(files, place)
+    expect(f!.id).toBe('packages-permission-undeclared')
+    expect(f!.message.length).toBeLessThanOrEqual(200)
+    expect(f!.fix[0]).toMatch(/^Check whether it pushes: it logs in to ghcr\.io/)
+  })
+})

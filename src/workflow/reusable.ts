@@ -277,8 +277,13 @@ function compare(
     if (grant.level === 'default') {
       return [
         makeFinding('packages-permission-undeclared', place, {
-          message: `job "${job.id}" calls ${uses}, whose job ${jobs} ${verb} to ${place.registry} with the permissions it inherits, but job "${job.id}" declares none${reason}`,
+          // Kept short: why the callee may push goes into the fix steps.
+          message: `job "${job.id}" calls ${uses}, whose job ${jobs} ${verb} to ${place.registry} with what job "${job.id}" grants, and it declares no permissions (the repository default applies)`,
           ...common,
+          fix: [
+            ...(reason ? [`Check whether it pushes:${reason.replace(/^ \((.*)\)$/, ' $1')}`] : []),
+            ...fix,
+          ],
           file: caller.path,
           line: job.pos.line,
           column: job.pos.column,
