@@ -2,6 +2,7 @@
 // push or only pull, with which token, and where the evidence is.
 
 import { describe, expect, it } from '@jest/globals'
+import { lintFiles } from '../../src/workflow/lint-files.js'
 import { findPushes, type PushOptions } from '../../src/workflow/pushers.js'
 import { memoryFiles, parsed } from './helpers.js'
 
@@ -288,5 +289,17 @@ describe('local actions', () => {
       '      - uses: ./\n        with:\n          registry: ghcr.io/acme\n          password: ${{ github.token }}\n'
     const { r } = judge(steps, { root: '', files: js })
     expect(r).toMatchObject({ verdict: 'push', credential: 'run-token' })
+  })
+})
+
+describe('image findings on references built with expressions', () => {
+  it('a typo host is reported even when the rest is an expression', () => {
+    const text =
+      'on: push\njobs:\n  j:\n    permissions: { packages: write }\n    steps:\n      - uses: docker/build-push-action@v6\n        with:\n          push: true\n          tags: gchr.io/${{ github.actor }}/app:1\n'
+    const found = lintFiles([{ path: '.github/workflows/w.yml', text }], {
+      place: { serverUrl: 'https://github.com', repository: 'acme/app', registry: 'ghcr.io' },
+    })
+    expect(found.map((f) => [f.id, f.line])).toEqual([['image-registry-mismatch', 9]])
+    expect(found[0]!.message).toContain('"gchr.io", which looks like a typo for "ghcr.io"')
   })
 })

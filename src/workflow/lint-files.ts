@@ -3,7 +3,7 @@
 
 import { makeFinding } from '../findings/catalogue.js'
 import type { Finding, Place } from '../findings/types.js'
-import { checkImage } from '../image/check.js'
+import { checkImage, isTypo } from '../image/check.js'
 import { permissionFindings } from './analyse.js'
 import type { JobModel } from './model.js'
 import { parseWorkflow } from './parse.js'
@@ -258,6 +258,18 @@ function expressionImageFindings(
   const literalCaps = [...new Set(name.split(/[\uE000/]+/).filter((p) => /[A-Z]/.test(p)))]
   const at = { file, line: ref.line, column: ref.column }
   const out: Finding[] = []
+  const registry = place.registry.toLowerCase()
+  if (ref.host && ref.host !== registry && isTypo(ref.host, registry)) {
+    // The host is literal even when the rest is an expression: a typo fails every push.
+    out.push(
+      makeFinding('image-registry-mismatch', place, {
+        message: `image ${JSON.stringify(ref.raw)} is on "${ref.host}", which looks like a typo for "${registry}": the push would fail (${ref.via})`,
+        fix: [`Replace \`${ref.host}/\` with \`${registry}/\` in the image name`],
+        ...at,
+        details: { image: ref.raw },
+      }),
+    )
+  }
   if (literalCaps.length > 0) {
     out.push(
       makeFinding('image-name-uppercase', place, {
