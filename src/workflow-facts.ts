@@ -104,9 +104,10 @@ export async function analyseWorkflow(o: AnalyseWorkflowOptions): Promise<Workfl
   }
   const analysis = analyseRunningJob(parsed.workflow, ctx.job, place, loaded.path)
   facts.findings.push(...analysis.findings)
-  const patch = permissionPatch(loaded.text, analysis.findings, loaded.path, {
-    registry: o.registry,
-  })
+  // Extras for the summary and the image check: they must never cost the run its verdict.
+  const patch = bestEffort(() =>
+    permissionPatch(loaded.text, analysis.findings, loaded.path, { registry: o.registry }),
+  )
   if (patch) facts.permissionPatch = patch
   const p = analysis.packages
   if (p) {
@@ -134,12 +135,11 @@ export async function analyseWorkflow(o: AnalyseWorkflowOptions): Promise<Workfl
       root: rootOfPath(loaded.path),
       ...(files ? { files } : {}),
     }
-    facts.pushImages = pushImageReferences(
-      parsed.workflow,
-      analysis.job,
-      o.registry,
-      pushOptions,
-    ).images
+    const job = analysis.job
+    const images = bestEffort(
+      () => pushImageReferences(parsed.workflow, job, o.registry, pushOptions).images,
+    )
+    if (images) facts.pushImages = images
     const isThisAction = (path: string) => isLocalPreflight(readLocalAction(path, pushOptions))
     const step = findPreflightSteps(analysis.job, isThisAction).find((s) => s.fallbackConfigured)
     if (step) {
@@ -168,6 +168,14 @@ function ceilingWarnings(
   return checkReusableCeilings(files, place, repoFiles ? { files: repoFiles } : {}).map((f) =>
     f.severity === 'error' ? { ...f, severity: 'warning' } : f,
   )
+}
+
+function bestEffort<T>(f: () => T): T | undefined {
+  try {
+    return f()
+  } catch {
+    return undefined
+  }
 }
 
 /** Files of the checked-out repository by repository-relative path (local actions, callees, tool configs). */
