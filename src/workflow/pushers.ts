@@ -866,6 +866,10 @@ class JobScan {
    * visibly lower-cased. A text without variable parts gives [].
    */
   private loweringOf(text: string): string[] | undefined {
+    // The usual case, nothing lower-cased anywhere yet: no need to read the parts.
+    if (this.lowered.size === 0 && this.preflightIds.size === 0 && !text.includes(',,}')) {
+      return text.includes('$') ? undefined : []
+    }
     const ways: string[] = []
     const parts = [
       ...text.matchAll(/\$\{\{\s*([\w.-]+)\s*\}\}|\$\{([A-Za-z_]\w*)(,,)?\}|\$([A-Za-z_]\w*)/g),

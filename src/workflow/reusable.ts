@@ -320,6 +320,7 @@ function compare(
 class CalleeResolver {
   private readonly byPath: Map<string, WorkflowFile>
   private readonly read = new Map<string, WorkflowFile | undefined>()
+  private readonly needs = new Map<string, Need>()
 
   constructor(
     files: WorkflowFile[],
@@ -352,6 +353,22 @@ class CalleeResolver {
   }
 
   need(
+    callee: WorkflowFile,
+    secrets: Secrets,
+    visiting: Set<string>,
+    registry: string,
+    options: CeilingOptions,
+  ): Need {
+    // A callee called without secrets is judged the same way by every caller: once.
+    const cacheable = secrets === undefined && visiting.size === 1
+    const cached = cacheable ? this.needs.get(callee.path) : undefined
+    if (cached) return cached
+    const need = this.computeNeed(callee, secrets, visiting, registry, options)
+    if (cacheable) this.needs.set(callee.path, need)
+    return need
+  }
+
+  private computeNeed(
     callee: WorkflowFile,
     secrets: Secrets,
     visiting: Set<string>,
