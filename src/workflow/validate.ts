@@ -1,6 +1,13 @@
 // What makes GitHub reject a workflow file before anything runs, as far as this tool reads it:
 // no `on`, no jobs, YAML merge keys, and every `permissions` block's scopes and values. A rejected
 // file runs no job at all, so these are errors whether or not the file pushes anywhere.
+//
+// Sources: `jobs` is required and `on` holds the triggers (workflow schema, actions/languageservices
+// workflow-parser/src/workflow-v1.0.json, `workflow-root-strict`; docs.github.com workflow-syntax
+// "`on`"); GitHub supports YAML anchors and aliases but not merge keys (docs.github.com
+// reusing-workflow-configurations#yaml-anchors-and-aliases documents anchors only; actions/runner
+// issue 1182, GitHub staff after the 2025 rollout: "Are merge keys supported as well?" "no.");
+// the permission scopes and values: ./permission-scopes.ts.
 
 import { makeFinding } from '../findings/catalogue.js'
 import type { Finding, Place } from '../findings/types.js'
