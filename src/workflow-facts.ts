@@ -1,7 +1,9 @@
 // What the workflow files say about this run: the running job's packages permission (with the
-// line to annotate), whether the preflight step configures a fallback token, and the
-// reusable-workflow permission ceilings of the repository's own workflows (as warnings: a run
-// that got this far is not the one that dies at start-up, but another may be).
+// line to annotate), whether the preflight step configures a fallback token, the patch that
+// fixes the permission (for the job summary), the image references the job pushes and whether
+// the workflow lower-cases them, and the reusable-workflow permission ceilings of the
+// repository's own workflows (as warnings: a run that got this far is not the one that dies at
+// start-up, but another may be).
 
 import type { RunContext } from './context.js'
 import { makeFinding } from './findings/catalogue.js'
@@ -9,10 +11,15 @@ import type { Finding, Place } from './findings/types.js'
 import type { GitHubApi } from './github/api.js'
 import type { Inputs } from './inputs.js'
 import type { Check } from './report/types.js'
+import { readFileSync, statSync } from 'node:fs'
+import { isAbsolute, relative, resolve } from 'node:path'
 import { analyseRunningJob, findPreflightSteps } from './workflow/analyse.js'
+import { permissionPatch } from './workflow/fix.js'
+import { pushImageReferences, type PushImage } from './workflow/image-refs.js'
 import type { ParseResult } from './workflow/model.js'
-import { parseWorkflow } from './workflow/parse.js'
-import { checkReusableCeilings } from './workflow/reusable.js'
+import { MAX_WORKFLOW_CHARS, parseWorkflow } from './workflow/parse.js'
+import { isLocalPreflight, readLocalAction, type RepoFiles } from './workflow/pushers.js'
+import { checkReusableCeilings, rootOfPath } from './workflow/reusable.js'
 import { listRepositoryWorkflows, loadWorkflowFile } from './workflow-source/load.js'
 
 export interface WorkflowFacts {
@@ -23,6 +30,16 @@ export interface WorkflowFacts {
   /** The preflight step passes a `fallback-token` input (whatever its value in this run). */
   fallbackConfigured: boolean
   fallbackAt?: { file: string; line?: number; column?: number }
+  /**
+   * A unified diff that gives the running job the permission it lacks (the same edit
+   * `ghcr-preflight lint --fix` makes), for the job summary; absent when nothing to fix.
+   */
+  permissionPatch?: string
+  /**
+   * The image references the running job's push steps use, and whether the workflow visibly
+   * lower-cases them (issue 9 item 4: whether capitals in the `image` input reach Docker).
+   */
+  pushImages?: PushImage[]
 }
 
 export interface AnalyseWorkflowOptions {
@@ -42,7 +59,8 @@ export async function analyseWorkflow(o: AnalyseWorkflowOptions): Promise<Workfl
     fallbackConfigured: false,
   }
   const parsedInRepository = new Map<string, ParseResult>()
-  facts.findings.push(...ceilingWarnings(ctx, place, parsedInRepository))
+  const files = ctx.workspace ? workspaceFiles(ctx.workspace) : undefined
+  facts.findings.push(...ceilingWarnings(ctx, place, parsedInRepository, files))
 
   const loaded = await loadWorkflowFile({
     ctx,
@@ -86,6 +104,11 @@ export async function analyseWorkflow(o: AnalyseWorkflowOptions): Promise<Workfl
   }
   const analysis = analyseRunningJob(parsed.workflow, ctx.job, place, loaded.path)
   facts.findings.push(...analysis.findings)
+  // Extras for the summary and the image check: they must never cost the run its verdict.
+  const patch = bestEffort(() =>
+    permissionPatch(loaded.text, analysis.findings, loaded.path, { registry: o.registry }),
+  )
+  if (patch) facts.permissionPatch = patch
   const p = analysis.packages
   if (p) {
     facts.packages =
@@ -108,7 +131,17 @@ export async function analyseWorkflow(o: AnalyseWorkflowOptions): Promise<Workfl
     })
   }
   if (analysis.job) {
-    const step = findPreflightSteps(analysis.job).find((s) => s.fallbackConfigured)
+    const pushOptions = {
+      root: rootOfPath(loaded.path),
+      ...(files ? { files } : {}),
+    }
+    const job = analysis.job
+    const images = bestEffort(
+      () => pushImageReferences(parsed.workflow, job, o.registry, pushOptions).images,
+    )
+    if (images) facts.pushImages = images
+    const isThisAction = (path: string) => isLocalPreflight(readLocalAction(path, pushOptions))
+    const step = findPreflightSteps(analysis.job, isThisAction).find((s) => s.fallbackConfigured)
     if (step) {
       facts.fallbackConfigured = true
       const at = step.fallbackToken?.key ?? step.uses
@@ -122,6 +155,7 @@ function ceilingWarnings(
   ctx: RunContext,
   place: Place,
   parsed: Map<string, ParseResult>,
+  repoFiles: RepoFiles | undefined,
 ): Finding[] {
   if (!ctx.workspace) return []
   const files = listRepositoryWorkflows(ctx.workspace).flatMap((f) => {
@@ -131,7 +165,39 @@ function ceilingWarnings(
   })
   if (files.length === 0) return []
   // This run started, so its own workflow passed GitHub's start-up check; others may not.
-  return checkReusableCeilings(files, place).map((f) =>
+  return checkReusableCeilings(files, place, repoFiles ? { files: repoFiles } : {}).map((f) =>
     f.severity === 'error' ? { ...f, severity: 'warning' } : f,
   )
+}
+
+function bestEffort<T>(f: () => T): T | undefined {
+  try {
+    return f()
+  } catch {
+    return undefined
+  }
+}
+
+/** Files of the checked-out repository by repository-relative path (local actions, callees, tool configs). */
+function workspaceFiles(workspace: string): RepoFiles {
+  const root = resolve(workspace)
+  const cache = new Map<string, string | undefined>()
+  return {
+    read(path) {
+      if (!cache.has(path)) {
+        const abs = resolve(root, ...path.split('/'))
+        const rel = relative(root, abs)
+        let text: string | undefined
+        if (rel && !rel.startsWith('..') && !isAbsolute(rel)) {
+          try {
+            if (statSync(abs).size <= MAX_WORKFLOW_CHARS) text = readFileSync(abs, 'utf8')
+          } catch {
+            text = undefined
+          }
+        }
+        cache.set(path, text)
+      }
+      return cache.get(path)
+    },
+  }
 }

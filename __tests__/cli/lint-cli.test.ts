@@ -51,14 +51,21 @@ describe('ghcr-preflight lint: golden output', () => {
       'call-reusable.yml reusable-workflow-not-checked',
       'anchors-typo.yml packages-permission-missing',
       'docker-hub-by-mistake.yml image-registry-mismatch',
+      'pat-login.yml push-without-run-token',
+      'make-release.yml packages-permission-undeclared',
+      'permissions-typo.yml permissions-invalid',
     ]) {
       expect(ids).toContain(expected)
     }
     expect(out.findings.filter((f) => String(f.file).endsWith('/good.yml'))).toEqual([])
+    // The undeclared message is short (issue 10): the rest is in the fix steps and `explain`.
+    for (const f of out.findings.filter((x) => x.id === 'packages-permission-undeclared')) {
+      expect(String(f.message).length).toBeLessThanOrEqual(200)
+    }
     expect(out.findings.filter((f) => String(f.file).endsWith('/reusable-push.yml'))).toEqual([])
   })
 
-  it('defaults to .github/workflows under the current folder, with paths relative to it', () => {
+  it('defaults to .github/workflows under the current folder, with JSON paths relative to the repository root', () => {
     const r = runCli(['lint', '--format', 'json'], {
       cwd: join(ROOT, 'examples'),
       env: { GITHUB_REPOSITORY: 'acme/app' },
@@ -68,7 +75,8 @@ describe('ghcr-preflight lint: golden output', () => {
       (f) => f.file,
     )
     expect(files.length).toBeGreaterThan(0)
-    for (const f of files) expect(f).toMatch(/^\.github\/workflows\//)
+    // examples/ is a folder of this repository: contracts §5 paths are repository-relative.
+    for (const f of files) expect(f).toMatch(/^examples\/\.github\/workflows\//)
   })
 })
 
@@ -117,9 +125,9 @@ describe('ghcr-preflight lint: exit codes', () => {
       /\[packages-permission-missing\]/,
     ],
     [
-      'an unparsable file',
+      'an unparsable file (GitHub rejects it too)',
       [join(ROOT, '__tests__/fixtures/workflows/malformed.yml')],
-      0,
+      1,
       /\[workflow-unreadable\]/,
     ],
   ])('%s → %s', (_name, paths, code, out) => {

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from '@jest/globals'
 import { Ajv } from 'ajv'
@@ -66,6 +67,48 @@ describe('SARIF output', () => {
     }
     for (const rule of run.tool.driver.rules)
       expect(rule.helpUri).toMatch(/^https:\/\/github\.com\/craigedmunds\/ghcr-preflight\//)
+  })
+
+  it('a repository linted from a sub-folder: valid, every uri (related ones too) repository-relative', () => {
+    const root = mkdtempSync(join(tmpdir(), 'ghcr-preflight-sarif-'))
+    mkdirSync(join(root, '.git'))
+    mkdirSync(join(root, '.github', 'workflows'), { recursive: true })
+    mkdirSync(join(root, 'deploy', 'charts'), { recursive: true })
+    writeFileSync(
+      join(root, '.github', 'workflows', 'release.yml'),
+      [
+        'on: push',
+        'jobs:',
+        '  chart:',
+        '    steps:',
+        '      - run: echo "${{ github.token }}" | helm registry login ghcr.io -u x --password-stdin',
+        '      - run: helm push chart.tgz oci://ghcr.io/acme/charts',
+        '  call:',
+        '    permissions: { contents: read }',
+        '    uses: ./.github/workflows/publish.yml',
+        '',
+      ].join('\n'),
+    )
+    writeFileSync(
+      join(root, '.github', 'workflows', 'publish.yml'),
+      'on: workflow_call\njobs:\n  p:\n    steps:\n      - run: docker push ghcr.io/acme/app:1\n',
+    )
+    const r = runCli(['lint', '--format', 'sarif'], { cwd: join(root, 'deploy', 'charts') })
+    expect(r.stderr).toBe('')
+    const sarif = JSON.parse(r.stdout) as {
+      runs: Array<{ results: Array<Record<string, unknown>> }>
+    }
+    expect(validate(sarif)).toBe(true)
+    expect(validate.errors ?? []).toEqual([])
+    type Loc = { physicalLocation: { artifactLocation: { uri: string } } }
+    const results = sarif.runs[0]!.results
+    const related = results.flatMap((x) => (x.relatedLocations as Loc[] | undefined) ?? [])
+    expect(related.length).toBeGreaterThan(0)
+    for (const loc of [...results.flatMap((x) => x.locations as Loc[]), ...related]) {
+      expect(loc.physicalLocation.artifactLocation.uri).toMatch(
+        /^\.github\/workflows\/(release|publish)\.yml$/,
+      )
+    }
   })
 
   it('the validator rejects a result with an unknown level (so the checks above can fail)', () => {

@@ -156,15 +156,32 @@ describe('findPreflightSteps', () => {
     ['CraigEdmunds/GHCR-Preflight@main', true],
     ['craigedmunds/ghcr-preflight/preflight@v1', true],
     ['craigedmunds/ghcr-preflight/preflight@0123456789abcdef0123456789abcdef01234567', true],
-    ['./', true],
-    ['./preflight', true],
     ['craigedmunds/ghcr-preflight-fork@v1', false],
     ['someone/ghcr-preflight@v1', false],
-    ['./.github/actions/build', false],
     ['docker/login-action@v3', false],
   ])('isPreflightUses(%s) = %s', (uses, expected) => {
     expect(isPreflightUses(uses)).toBe(expected)
   })
+
+  it.each([
+    ['./', '', true],
+    ['./preflight', 'preflight', true],
+    ['$/preflight', 'preflight', true],
+    ['./.github/actions/build', '.github/actions/build', false],
+  ])(
+    'a local %s is this action only when its action.yml is (asked for folder "%s")',
+    (uses, folder, isThis) => {
+      const asked: string[] = []
+      const predicate = (path: string) => {
+        asked.push(path)
+        return path === '' || path === 'preflight'
+      }
+      expect(isPreflightUses(uses, predicate)).toBe(isThis)
+      expect(asked).toEqual([folder])
+      // Without a way to read the repository, `./` is some other local action.
+      expect(isPreflightUses(uses)).toBe(false)
+    },
+  )
 
   it('reports whether fallback-token is set, with its position', () => {
     const text = fixture('anchors.yml')
@@ -193,7 +210,7 @@ describe('findPreflightSteps', () => {
   ])('fallback-token %s', (_name, step, configured, present) => {
     const r = parseWorkflow(`on: push\njobs:\n  j:\n    steps:\n${step}`, 'x.yml')
     if (!r.ok) throw new Error(r.message)
-    const found = findPreflightSteps(r.workflow.jobs[0]!)
+    const found = findPreflightSteps(r.workflow.jobs[0]!, (path) => path === '')
     expect(found).toHaveLength(1)
     expect(found[0]!.fallbackConfigured).toBe(configured)
     expect(found[0]!.fallbackToken !== undefined).toBe(present)

@@ -47,3 +47,17 @@ export function at(
   const line = before.split('\n').length
   return { line, column: index - before.lastIndexOf('\n') }
 }
+
+/** A workflow model from inline text (the tests' own small workflows). */
+export function parsed(text: string, file = '.github/workflows/w.yml'): WorkflowModel {
+  const result = parseWorkflow(text, file)
+  if (!result.ok) throw new Error(`${file}: ${result.message}`)
+  return result.workflow
+}
+
+/** A RepoFiles over an in-memory map of path → text. */
+export function memoryFiles(files: Record<string, string>): {
+  read(path: string): string | undefined
+} {
+  return { read: (path) => files[path] }
+}

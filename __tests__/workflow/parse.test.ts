@@ -92,7 +92,9 @@ describe('parseWorkflow: positions', () => {
     if (!examples.ok) return
     expect(examples.workflow.jobs[0]?.with.get('image')?.value).toBe('foo')
     expect(examples.workflow.jobs[0]?.secrets).toBe('inherit')
-    expect(examples.workflow.jobs[1]?.secrets).toEqual(['GHCR_TOKEN'])
+    expect(examples.workflow.jobs[1]?.secrets).toEqual(
+      new Map([['GHCR_TOKEN', '${{ secrets.X }}']]),
+    )
   })
 })
 

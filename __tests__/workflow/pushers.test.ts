@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { expand, findPushes } from '../../src/workflow/pushers.js'
-import { at, fixture, model } from './helpers.js'
+import { at, fixture, memoryFiles, model } from './helpers.js'
 
 const text = fixture('pushers.yml')
 const wf = model('pushers.yml')
@@ -9,7 +9,6 @@ const job = (id: string) => wf.jobs.find((j) => j.id === id)!
 describe('findPushes', () => {
   it.each([
     // job, pushes, pushSeen, evidence kinds, [needle, after] of the first evidence
-    ['login-only', true, false, ['login-action'], ['${{ env.REGISTRY }}', 'login-only:']],
     [
       'preflight',
       true,
@@ -17,7 +16,6 @@ describe('findPushes', () => {
       ['preflight-action'],
       ['craigedmunds/ghcr-preflight/preflight@v1', undefined],
     ],
-    ['local-preflight', true, true, ['preflight-action'], ['./', 'local-preflight:']],
     ['build-push', true, true, ['build-push-action'], ['true', 'build-push:']],
     [
       'build-push-expression',
@@ -51,14 +49,32 @@ describe('findPushes', () => {
     )
   })
 
-  it.each(['login-docker-hub', 'build-no-push', 'other-registry', 'nothing'])(
-    '%s does not push to ghcr.io',
-    (id) => {
-      const r = findPushes(wf, job(id), 'ghcr.io')
-      expect(r.pushes).toBe(false)
-      expect(r.evidence).toEqual([])
-    },
-  )
+  it('a local `./` step is this action when the repository root holds its action.yml', () => {
+    const files = memoryFiles({ 'action.yml': 'name: ghcr-preflight\nruns:\n  using: composite\n' })
+    const r = findPushes(wf, job('local-preflight'), 'ghcr.io', { root: '', files })
+    expect(r.verdict).toBe('push')
+    expect(r.evidence.map((e) => e.kind)).toEqual(['preflight-action'])
+    expect(r.evidence[0]).toMatchObject(at(text, './', 'local-preflight:'))
+    // Another repository's own action at `./` is not ghcr-preflight.
+    const other = memoryFiles({ 'action.yml': 'name: metadata-action\nruns:\n  using: node20\n' })
+    expect(
+      findPushes(wf, job('local-preflight'), 'ghcr.io', { root: '', files: other }).verdict,
+    ).toBe('no-push')
+    expect(findPushes(wf, job('local-preflight'), 'ghcr.io').verdict).toBe('no-push')
+  })
+
+  it.each([
+    'login-only',
+    'local-preflight',
+    'login-docker-hub',
+    'build-no-push',
+    'other-registry',
+    'nothing',
+  ])('%s does not push to ghcr.io', (id) => {
+    const r = findPushes(wf, job(id), 'ghcr.io')
+    expect(r.pushes).toBe(false)
+    expect(r.evidence).toEqual([])
+  })
 
   it('honours another registry host', () => {
     expect(findPushes(wf, job('other-registry'), 'quay.io').pushSeen).toBe(true)

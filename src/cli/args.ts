@@ -4,12 +4,24 @@ export const FORMATS = ['text', 'json', 'sarif'] as const
 export type Format = (typeof FORMATS)[number]
 
 export const USAGE =
-  'usage: ghcr-preflight lint [paths…] [--format text|json|sarif] [--registry HOST] [--repository OWNER/REPO] (more: ghcr-preflight --help)'
+  'usage: ghcr-preflight lint [paths…] [--format text|json|sarif] [--fix | --diff] [--root DIR] [--registry HOST] [--repository OWNER/REPO] (more: ghcr-preflight --help)'
 
 export type Command =
   | { kind: 'help' }
   | { kind: 'version' }
-  | { kind: 'lint'; paths: string[]; format: Format; registry?: string; repository?: string }
+  | {
+      kind: 'lint'
+      paths: string[]
+      format: Format
+      registry?: string
+      repository?: string
+      /** Repository root for SARIF/JSON paths and for files the workflows refer to. */
+      root?: string
+      /** Write the permission fixes into the files. */
+      fix?: boolean
+      /** Print the permission fixes as a unified diff instead of the findings. */
+      diff?: boolean
+    }
   | { kind: 'explain'; id: string }
   | { kind: 'findings'; format: 'markdown' }
 
@@ -27,10 +39,12 @@ export function parseArgs(argv: string[]): ParsedArgs {
   const positional: string[] = []
   const flags = new Map<string, string>()
   const allowed: Record<string, string[]> = {
-    lint: ['--format', '--registry', '--repository'],
+    lint: ['--format', '--registry', '--repository', '--root', '--fix', '--diff'],
     explain: [],
     findings: ['--format'],
   }
+  /** Flags that take no value. */
+  const switches = new Set(['--fix', '--diff'])
   if (!(name in allowed)) return { ok: false, error: `unknown command "${name}"` }
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!
@@ -43,6 +57,11 @@ export function parseArgs(argv: string[]): ParsedArgs {
       const flag = arg === '-f' ? '--format' : eq > 0 ? arg.slice(0, eq) : arg
       if (!allowed[name]!.includes(flag))
         return { ok: false, error: `unknown flag ${flag} for ${name}` }
+      if (switches.has(flag)) {
+        if (eq > 0) return { ok: false, error: `${flag} takes no value` }
+        flags.set(flag, 'yes')
+        continue
+      }
       const value = eq > 0 ? arg.slice(eq + 1) : rest[++i]
       if (value === undefined || value === '') return { ok: false, error: `${flag} needs a value` }
       flags.set(flag, value)
@@ -68,6 +87,16 @@ export function parseArgs(argv: string[]): ParsedArgs {
     return { ok: false, error: `unknown format "${format}" (use text, json or sarif)` }
   }
   const command: Command = { kind: 'lint', paths: positional, format: format as Format }
+  if (flags.has('--fix') && flags.has('--diff')) {
+    return {
+      ok: false,
+      error: '--fix and --diff do not go together (--diff shows what --fix writes)',
+    }
+  }
+  if (flags.has('--fix')) command.fix = true
+  if (flags.has('--diff')) command.diff = true
+  const root = flags.get('--root')
+  if (root !== undefined) command.root = root
   const registry = flags.get('--registry')
   if (registry !== undefined) {
     if (!/^[a-z0-9.-]+(:\d+)?$/i.test(registry)) {

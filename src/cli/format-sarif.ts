@@ -29,7 +29,7 @@ export function formatSarif(findings: Finding[], version: string): string {
       : f.message
     const region: Record<string, number> = { startLine: f.line ?? 1 }
     if (f.column !== undefined) region.startColumn = f.column
-    return {
+    const result: Record<string, unknown> = {
       ruleId: f.id,
       ruleIndex: index.get(f.id)!,
       level: LEVEL[f.severity],
@@ -46,6 +46,18 @@ export function formatSarif(findings: Finding[], version: string): string {
         },
       ],
     }
+    // The lines the finding rests on (each push or login), so code scanning can show them too.
+    if (f.related?.length) {
+      result.relatedLocations = f.related.map((r, id) => ({
+        id,
+        message: { text: r.message },
+        physicalLocation: {
+          artifactLocation: { uri: encodeUri(r.file), uriBaseId: '%SRCROOT%' },
+          region: { startLine: r.line, startColumn: r.column },
+        },
+      }))
+    }
+    return result
   })
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',

@@ -128,6 +128,18 @@ const DOC = {
     url: 'https://docs.github.com/en/enterprise-cloud@latest/admin/data-residency/feature-overview-for-github-enterprise-cloud-with-data-residency',
   },
   githubStatus: { title: 'GitHub status', url: 'https://www.githubstatus.com/' },
+  workflowSyntax: {
+    title: 'Workflow syntax for GitHub Actions',
+    url: 'https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-syntax',
+  },
+  yamlAnchors: {
+    title: 'YAML anchors and aliases (merge keys are not supported: actions/runner#1182)',
+    url: 'https://docs.github.com/en/actions/reference/workflows-and-actions/reusing-workflow-configurations#yaml-anchors-and-aliases',
+  },
+  tokenScopes: {
+    title: 'Defining access for the GITHUB_TOKEN scopes',
+    url: 'https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-syntax#defining-access-for-the-github_token-scopes',
+  },
 } satisfies Record<string, DocLink>
 
 // ---- helpers that turn details into exact text ----
@@ -273,7 +285,9 @@ export const CATALOGUE: Record<FindingId, CatalogueEntry> = {
     why: 'The permissions of a reusable workflow are capped by the job that calls it, and that pair could not be read here, so the `packages: write` check rests on the registry probe alone.',
     fix: (place, d) => [
       `Make sure the calling job${d.job ? ` of \`${d.job}\`` : ''} declares:\n${permissionsBlock(place)}`,
-      'Run `npx ghcr-preflight lint` in the repository that holds the calling workflow to check the pair offline',
+      place.tool === 'cli'
+        ? 'Lint the calling and the called workflow together (give both files, or the repository root) so the pair is checked offline'
+        : 'Run `npx ghcr-preflight lint` in the repository that holds the calling workflow to check the pair offline',
     ],
     docs: [DOC.reusableWorkflows],
   },
@@ -282,11 +296,48 @@ export const CATALOGUE: Record<FindingId, CatalogueEntry> = {
     title: 'workflow file could not be read',
     when: 'The workflow file could not be found or parsed.',
     why: 'The workflow file could not be read or parsed, so its `permissions` were not checked; the verdict rests on the registry probe alone.',
-    fix: (_place, d) => [
-      `Run \`actions/checkout\` before ghcr-preflight so ${d.file ? `\`${d.file}\`` : 'the workflow file'} is in the workspace, or set \`workflow-file:\` to its path (e.g. \`.github/workflows/build.yml\`)`,
-      'If the file is there but does not parse, run `npx ghcr-preflight lint` (or actionlint) on it and fix the YAML error it reports',
-    ],
+    fix: (place, d) =>
+      place.tool === 'cli'
+        ? [
+            'Make it a YAML mapping with `on:` and `jobs:` (GitHub rejects any other file in .github/workflows), or remove it from the paths you lint; actionlint shows YAML errors with more context',
+          ]
+        : [
+            `Run \`actions/checkout\` before ghcr-preflight so ${d.file ? `\`${d.file}\`` : 'the workflow file'} is in the workspace, or set \`workflow-file:\` to its path (e.g. \`.github/workflows/build.yml\`)`,
+            'If the file is there but does not parse, run `npx ghcr-preflight lint` (or actionlint) on it and fix the YAML error it reports',
+          ],
     docs: [DOC.variables],
+  },
+  'workflow-invalid': {
+    severity: 'error',
+    title: 'GitHub rejects the workflow file',
+    when: 'The file parses as YAML but is not a workflow GitHub accepts: no `on`, no `jobs` (or none defined), or a YAML merge key (`<<:`).',
+    why: 'GitHub validates the whole file before it runs anything: a workflow without `on` or `jobs`, or with a YAML merge key (GitHub supports anchors and aliases but not `<<:` merges), is shown as "Invalid workflow file" and never runs.',
+    fix: () => [
+      'Give the file an `on:` trigger and at least one job under `jobs:`',
+      'Replace a merge key (`<<: *anchor`) by the keys it would merge, or alias the whole mapping (`env: *anchor`): GitHub expands anchors and aliases but rejects `<<`',
+    ],
+    docs: [DOC.workflowSyntax, DOC.yamlAnchors],
+  },
+  'permissions-invalid': {
+    severity: 'error',
+    title: 'permissions has an unknown scope or value',
+    when: 'A `permissions` block names a scope GitHub does not know, gives a scope a value it does not accept, or is neither a scope map, `read-all`, `write-all` nor `{}`.',
+    why: 'GitHub validates every `permissions` block before the run starts; an unknown scope or value makes it reject the whole workflow file ("Invalid workflow file"), so no job runs, pushing or not.',
+    fix: () => [
+      'Use only the scopes GitHub lists, each with a value it accepts: `read`, `write` or `none` (`id-token` and `copilot-requests`: `write` or `none`; `models` and `vulnerability-alerts`: `read` or `none`); or write `read-all`, `write-all` or `{}` for the whole block',
+    ],
+    docs: [DOC.tokenScopes, DOC.permissionsSyntax],
+  },
+  'push-without-run-token': {
+    severity: 'notice',
+    title: "job pushes with a stored token, not the run's token",
+    when: "A job pushes to the registry after logging in with a secret or another token rather than the run's `GITHUB_TOKEN`, so it needs no `packages: write`.",
+    why: "The push authenticates with a stored token (usually a personal access token), not the run's GITHUB_TOKEN, so `packages: write` does not matter to it; but the token has to be rotated, leaks more than it needs, and breaks in forks and for Dependabot.",
+    fix: (place, d) => [
+      `If the package belongs to this repository's owner, let the run's token push instead: in the package settings (${packageSettingsText(place, d)}) under "Manage Actions access" add \`${place.repository}\` with the Write role (or connect the package to it), then give ${d.job ? `job \`${d.job}\`` : 'the job'}:\n${permissionsBlock(place)}`,
+      "Then log in with `password: ${{ secrets.GITHUB_TOKEN }}` and delete the stored token; keep it only for a namespace the run's token cannot write (another owner's packages)",
+    ],
+    docs: [DOC.packageAccess, DOC.publishWithActions],
   },
   'workflow-job-not-found': {
     severity: 'warning',
@@ -620,5 +671,7 @@ export function makeFinding(id: FindingId, place: Place, facts: FindingFacts = {
   if (facts.line !== undefined) finding.line = facts.line
   if (facts.column !== undefined) finding.column = facts.column
   if (facts.image !== undefined) finding.image = facts.image
+  if (facts.related?.length) finding.related = facts.related
+  if (facts.permissionFix) finding.permissionFix = facts.permissionFix
   return finding
 }

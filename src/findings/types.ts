@@ -9,7 +9,10 @@ export const FINDING_IDS = [
   'packages-permission-undeclared',
   'reusable-workflow-permission-ceiling',
   'reusable-workflow-not-checked',
+  'permissions-invalid',
+  'push-without-run-token',
   'workflow-unreadable',
+  'workflow-invalid',
   'workflow-job-not-found',
   // run context
   'fork-pull-request',
@@ -59,6 +62,37 @@ export interface Finding {
   column?: number
   /** The normalised image reference the finding is about. */
   image?: string
+  /**
+   * The other lines that support it (every push or login the finding rests on), for SARIF
+   * `relatedLocations` and the text output. Not part of the contracts §5 JSON shape.
+   */
+  related?: RelatedLocation[]
+  /**
+   * The `permissions` edit that fixes it, for `lint --fix` and the summary's patch: the job and
+   * the scopes it must grant at least. Not part of the contracts §5 JSON shape.
+   */
+  permissionFix?: PermissionFix
+}
+
+export interface RelatedLocation {
+  file: string
+  /** 1-based. */
+  line: number
+  /** 1-based. */
+  column: number
+  /** What is there, e.g. "docker push ghcr.io/acme/app". */
+  message: string
+}
+
+export interface PermissionFix {
+  /** The job id whose permissions change. */
+  job: string
+  /** The workflow file of that job, when it is not the finding's own file. */
+  file?: string
+  /** Scopes the job must grant at least (packages: write, plus what a called workflow asks for). */
+  scopes: Record<string, 'read' | 'write'>
+  /** The job only may push (a login, then a script): a person confirms before write is granted. */
+  likely?: boolean
 }
 
 /**
@@ -71,6 +105,11 @@ export interface Place {
   repository: string
   /** Registry host, e.g. ghcr.io. */
   registry: string
+  /**
+   * Who shows the finding: the action in a run (default) or the `ghcr-preflight` command line,
+   * whose fix texts must not tell a developer at a terminal to add a step to a workflow.
+   */
+  tool?: 'action' | 'cli'
 }
 
 /** Facts a detector knows about one finding; the catalogue turns them into title, message and fix steps. */
@@ -84,6 +123,8 @@ export interface FindingFacts {
   line?: number
   column?: number
   image?: string
+  related?: RelatedLocation[]
+  permissionFix?: PermissionFix
   /** Named details the catalogue's fix builder may use (job, owner, ownerType 'user'|'org', package, ssoUrl, expires, linkedRepository, ...). */
   details?: Record<string, string | undefined>
 }

@@ -290,7 +290,7 @@ const KNOWN_REGISTRIES =
   /^(?:(?:[a-z0-9-]+\.)?gcr\.io|docker\.io|quay\.io|ecr\.aws|public\.ecr\.aws|mcr\.microsoft\.com|localhost)$/
 
 /** One or two slips away from the registry (ghrc.io, gchr.io, ghcr.com), and not a real registry. */
-function isTypo(host: string, registry: string): boolean {
+export function isTypo(host: string, registry: string): boolean {
   if (KNOWN_REGISTRIES.test(host)) return false
   if (registry === 'ghcr.io' && /^(?:ghcr|ghrc|gchr|hgcr)\.(?:com|io|i0|oi)$/.test(host))
     return true

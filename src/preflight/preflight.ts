@@ -55,6 +55,9 @@ export async function preflight(
       durationMs: Date.now() - started,
       place: plan.place,
       reason: verdict.reason,
+      ...(facts.workflow.permissionPatch
+        ? { permissionPatch: facts.workflow.permissionPatch }
+        : {}),
     },
     password,
   }

@@ -70,7 +70,35 @@ export function renderSummary(report: Report): string {
     for (const f of report.findings.filter((x) => x.severity === severity))
       out.push(renderFinding(f))
   }
+  const patch = patchSection(report)
+  if (patch) out.push(patch)
   return out.join('\n') + '\n'
+}
+
+/**
+ * The permission fix as a `diff` block ready for `git apply` (the edit `ghcr-preflight lint --fix`
+ * makes), while a permission finding still stands. Markdown, so blank lines around the fence.
+ */
+function patchSection(report: Report): string | undefined {
+  const patch = report.permissionPatch
+  if (!patch) return undefined
+  const stands = report.findings.some((f) =>
+    ['packages-permission-missing', 'packages-permission-undeclared'].includes(f.id),
+  )
+  if (!stands) return undefined
+  // A fence longer than any backtick run in the patch, so the file's text cannot close it.
+  const longest = Math.max(2, ...[...patch.matchAll(/`+/g)].map((m) => m[0].length))
+  const fence = '`'.repeat(longest + 1)
+  return [
+    '<h3>Fix</h3>',
+    '',
+    'Save this as <code>fix.patch</code> and run <code>git apply fix.patch</code> (or run <code>npx ghcr-preflight lint --fix</code> in the repository):',
+    '',
+    `${fence}diff`,
+    patch.replace(/\n$/, ''),
+    fence,
+    '',
+  ].join('\n')
 }
 
 function renderFinding(f: Finding): string {

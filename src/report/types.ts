@@ -25,4 +25,6 @@ export interface Report {
   checks: Check[]
   durationMs?: number
   place: Place
+  /** A unified diff of the workflow file that grants the missing permission (`lint --fix`'s edit). */
+  permissionPatch?: string
 }

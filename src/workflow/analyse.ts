@@ -1,9 +1,20 @@
 // Permission findings for one job, and the lookups the action needs about the job it runs in.
 
 import { makeFinding } from '../findings/catalogue.js'
-import type { Finding, Place, Severity } from '../findings/types.js'
+import type { Finding, Place } from '../findings/types.js'
 import type { JobModel, Pos, ScalarValue, StepModel, WorkflowModel } from './model.js'
+import { isPublishedPreflight, localActionPath, type PushEvidence } from './pushers.js'
+import { allowedLevels } from './permission-scopes.js'
 import { effectivePermission, type EffectivePermission } from './permissions.js'
+
+export interface PermissionFindingOptions {
+  /** What shows the job pushes (or may push): listed in the message and as related locations. */
+  evidence?: PushEvidence[]
+  /** `likely-push`: the need for write is only likely (severity warning, with the reason). */
+  likelyReason?: string
+  /** Scopes the job needs besides packages: write (a called workflow's requests). */
+  extraScopes?: Record<string, 'read' | 'write'>
+}
 
 export interface RunningJobAnalysis {
   jobFound: boolean
@@ -11,13 +22,6 @@ export interface RunningJobAnalysis {
   /** The job's effective `packages` permission (absent when the job is not in the file). */
   packages?: EffectivePermission
   findings: Finding[]
-}
-
-export interface PermissionFindingOptions {
-  /** Why the job needs write, appended to messages ("it pushes with docker push at line 14"). */
-  because?: string
-  /** Severity for packages-permission-missing when the need for write is only likely. */
-  missingSeverity?: Severity
 }
 
 /**
@@ -85,26 +89,48 @@ export function permissionFindings(
   options: PermissionFindingOptions = {},
 ): Finding[] {
   const eff = effectivePermission(model, job)
-  const because = options.because ? `; ${options.because}` : ''
   const at = (p: Pos) => ({ file, line: p.line, column: p.column })
   // specificFix: the steps below already give the exact YAML, so the catalogue adds only its notes.
   const details = { job: job.id, file, level: eff.level, value: eff.value, specificFix: 'yes' }
   if (eff.value === 'write' || eff.level === 'caller') return []
+  const evidence = options.evidence ?? []
+  const related = evidence.map((e) => ({
+    file,
+    line: e.line,
+    column: e.column,
+    message: e.description,
+  }))
+  const likely = options.likelyReason !== undefined
+  const permissionFix = {
+    job: job.id,
+    scopes: { ...(options.extraScopes ?? {}), packages: 'write' as const },
+    ...(likely ? { likely: true } : {}),
+  }
+  const shared = {
+    ...(related.length ? { related } : {}),
+    ...(likely ? { severity: 'warning' as const } : {}),
+    permissionFix,
+    details,
+  }
   if (eff.level === 'default') {
     return [
       makeFinding('packages-permission-undeclared', place, {
-        message:
-          `job "${job.id}" declares no permissions and neither does the workflow, so its token gets the repository or organisation default for packages, ` +
-          `which is read-only for repositories created since February 2023 (Settings → Actions → General → Workflow permissions)${because}`,
+        message: undeclaredMessage(job, place.registry, evidence, options.likelyReason),
         fix: [
-          `Add a permissions block to job "${job.id}" (it applies to this job only):\n` +
-            jobBlockYaml(job, suggestedScopes(job, undefined), place.registry),
+          ...(likely ? [`Check whether it pushes: ${options.likelyReason}`] : []),
+          `Add a permissions block to job "${job.id}" (it applies to this job only; \`ghcr-preflight lint --fix\` writes it):\n` +
+            jobBlockYaml(job, suggestedScopes(job, undefined, options.extraScopes), place.registry),
         ],
         ...at(job.pos),
-        details,
+        ...shared,
       }),
     ]
   }
+  const because = evidence.length
+    ? likely
+      ? `; ${options.likelyReason}`
+      : `; it pushes to ${place.registry}: ${evidenceList(evidence)}`
+    : ''
   const message =
     eff.value === 'invalid'
       ? `job "${job.id}" has an invalid permissions value: ${eff.reason}; GitHub rejects the workflow file${because}`
@@ -113,19 +139,55 @@ export function permissionFindings(
   return [
     makeFinding('packages-permission-missing', place, {
       message,
-      fix: missingFix(job, eff, place.registry),
-      ...(options.missingSeverity ? { severity: options.missingSeverity } : {}),
+      fix: missingFix(job, eff, place.registry, options.extraScopes),
       ...at(eff.location),
-      details,
+      ...shared,
     }),
   ]
 }
 
-function missingFix(job: JobModel, eff: EffectivePermission, registry: string): string[] {
+/** The undeclared message, kept short (the fix and `explain` say the rest). */
+function undeclaredMessage(
+  job: JobModel,
+  registry: string,
+  evidence: PushEvidence[],
+  likelyReason: string | undefined,
+): string {
+  const tail =
+    'so its token gets the repository default, read-only for repositories created since February 2023'
+  if (likelyReason !== undefined) {
+    return `job "${job.id}" may push to ${registry} (${linesText(evidence)}) and declares no permissions, ${tail}`
+  }
+  if (evidence.length === 0) {
+    return `job "${job.id}" declares no permissions and neither does the workflow, ${tail}`
+  }
+  return `job "${job.id}" pushes to ${registry} (${linesText(evidence)}) and declares no permissions, ${tail}`
+}
+
+/** "line 14" / "lines 12, 14 and 20". */
+function linesText(evidence: PushEvidence[]): string {
+  const lines = [...new Set(evidence.map((e) => e.line))].sort((a, b) => a - b)
+  if (lines.length === 1) return `line ${lines[0]}`
+  const shown = lines.slice(0, 6)
+  const more = lines.length > shown.length ? ` and ${lines.length - shown.length} more` : ''
+  return `lines ${shown.slice(0, -1).join(', ')}${more ? ', ' : ' and '}${shown[shown.length - 1]}${more}`
+}
+
+/** Every piece of evidence, in file order: "docker push at line 14; docker/login-action … at line 9". */
+export function evidenceList(evidence: PushEvidence[]): string {
+  return evidence.map((e) => e.description).join('; ')
+}
+
+function missingFix(
+  job: JobModel,
+  eff: EffectivePermission,
+  registry: string,
+  extraScopes?: Record<string, 'read' | 'write'>,
+): string[] {
   const block = eff.block!
   const line = eff.location.line
   const steps: string[] = []
-  const ownBlock = jobBlockYaml(job, suggestedScopes(job, block), registry)
+  const ownBlock = jobBlockYaml(job, suggestedScopes(job, block, extraScopes), registry)
   if (eff.level === 'workflow') {
     steps.push(
       `Give job "${job.id}" its own permissions block (a job block replaces the workflow's block, so repeat the scopes the job needs):\n${ownBlock}`,
@@ -167,13 +229,23 @@ function missingFix(job: JobModel, eff: EffectivePermission, registry: string): 
 function suggestedScopes(
   job: JobModel,
   block: EffectivePermission['block'],
+  extraScopes: Record<string, 'read' | 'write'> = {},
 ): Array<[string, string]> {
   const out: Array<[string, string]> = []
   if (block?.kind === 'map') {
     for (const [scope, entry] of block.scopes) {
       if (scope === 'packages') continue
-      if (['read', 'write', 'none'].includes(entry.value)) out.push([scope, entry.value])
+      const extra = extraScopes[scope]
+      const value =
+        extra === 'write' || (extra === 'read' && entry.value === 'none') ? extra : entry.value
+      // Only what GitHub accepts: a suggested block must not carry a typo along.
+      if ((allowedLevels(scope) as readonly string[] | undefined)?.includes(value)) {
+        out.push([scope, value])
+      }
     }
+  }
+  for (const [scope, value] of Object.entries(extraScopes)) {
+    if (scope !== 'packages' && !out.some(([s]) => s === scope)) out.push([scope, value])
   }
   const listed = block?.kind === 'map' && block.scopes.size > 0
   if (!listed && !out.some(([s]) => s === 'contents') && needsContents(job)) {
@@ -210,18 +282,27 @@ export interface PreflightStep {
   fallbackToken?: { key: Pos; value: ScalarValue }
 }
 
-/** `craigedmunds/ghcr-preflight@…`, `…/preflight@…`, or the repository's own `./` / `./preflight`. */
-export function isPreflightUses(uses: string): boolean {
-  const u = uses.trim()
-  if (/^craigedmunds\/ghcr-preflight(\/preflight)?\/?@/i.test(u)) return true
-  return /^\.\/?(preflight\/?)?$/.test(u)
+/**
+ * `craigedmunds/ghcr-preflight@…` or `…/preflight@…`; a local `./`, `./preflight` (or `$/…`) only
+ * when `isLocalPreflight` says that folder's action.yml is this action (in its own repository).
+ */
+export function isPreflightUses(
+  uses: string,
+  isLocalPreflight: (path: string) => boolean = () => false,
+): boolean {
+  if (isPublishedPreflight(uses)) return true
+  const local = localActionPath(uses)
+  return local !== undefined && isLocalPreflight(local)
 }
 
 /** Steps of `job` that run this action, with whether a fallback token is configured on them. */
-export function findPreflightSteps(job: JobModel): PreflightStep[] {
+export function findPreflightSteps(
+  job: JobModel,
+  isLocalPreflight?: (path: string) => boolean,
+): PreflightStep[] {
   const out: PreflightStep[] = []
   for (const step of job.steps) {
-    if (!step.uses || !isPreflightUses(step.uses.value)) continue
+    if (!step.uses || !isPreflightUses(step.uses.value, isLocalPreflight)) continue
     const fb = step.with.get('fallback-token')
     const item: PreflightStep = {
       step,

@@ -3,12 +3,20 @@
 
 import { makeFinding } from '../findings/catalogue.js'
 import type { Finding, Place } from '../findings/types.js'
-import { checkImage } from '../image/check.js'
+import { checkImage, isTypo } from '../image/check.js'
 import { permissionFindings } from './analyse.js'
 import type { JobModel } from './model.js'
 import { parseWorkflow } from './parse.js'
-import { findPushes, type ImageReference, type PushAnalysis } from './pushers.js'
-import { checkReusableCeilings, type WorkflowFile } from './reusable.js'
+import { effectivePermission } from './permissions.js'
+import {
+  findPushes,
+  type ImageReference,
+  type PushAnalysis,
+  type PushVerdict,
+  type RepoFiles,
+} from './pushers.js'
+import { analyseCalls, rootOfPath, type WorkflowFile } from './reusable.js'
+import { blockIsValid, validateWorkflow } from './validate.js'
 
 export interface LintInput {
   /** Path relative to the current folder, POSIX separators; used as the finding's file. */
@@ -23,23 +31,57 @@ export interface LintOptions {
    * remote): enables the image owner check and the capitals check on `${{ github.repository }}`.
    */
   owner?: string
+  /**
+   * Reads other repository files by path (called workflows not among `files`, local actions'
+   * action.yml, .goreleaser.yml). Without it only the given texts are known.
+   */
+  files?: RepoFiles
+  /**
+   * The repository root, as a path prefix ('' or 'sub/dir/'), for files that are not under
+   * `.github/workflows` (whose root is the folder above it).
+   */
+  root?: string
+}
+
+/** What the lint found, and how each job was judged (for the corpus measurement and `--fix`). */
+export interface LintResult {
+  findings: Finding[]
+  jobs: JobJudgement[]
+}
+
+export interface JobJudgement {
+  file: string
+  job: string
+  /** push / likely-push / no-push as the job is judged alone; a calling job: what its callee does. */
+  verdict: PushVerdict
+  credential: 'run-token' | 'stored'
+  /** The called workflow, for a job with `uses:`. */
+  calls?: string
 }
 
 export function lintFiles(files: LintInput[], options: LintOptions): Finding[] {
+  return lintWorkflows(files, options).findings
+}
+
+export function lintWorkflows(files: LintInput[], options: LintOptions): LintResult {
   const { place } = options
   const findings: Finding[] = []
+  const jobs: JobJudgement[] = []
   const parsed: WorkflowFile[] = []
+  const rootOf = (path: string) =>
+    path.includes('.github/workflows/') ? rootOfPath(path) : (options.root ?? '')
   for (const f of files) {
     const result = parseWorkflow(f.text, f.path)
     if (!result.ok) {
       findings.push(
         makeFinding('workflow-unreadable', place, {
           message: `${f.path} could not be read as a workflow: ${result.message}`,
-          fix: [
-            result.line
-              ? `Fix the YAML at line ${result.line}${result.column ? `, column ${result.column}` : ''} (actionlint shows the same error with more context)`
-              : 'Make sure the file is a GitHub Actions workflow: a YAML mapping with `on:` and `jobs:`',
-          ],
+          severity: 'error',
+          fix: result.line
+            ? [
+                `Fix the YAML at line ${result.line}${result.column ? `, column ${result.column}` : ''}: GitHub rejects a workflow file it cannot parse`,
+              ]
+            : [],
           file: f.path,
           details: { file: f.path },
           ...(result.line ? { line: result.line } : {}),
@@ -50,29 +92,82 @@ export function lintFiles(files: LintInput[], options: LintOptions): Finding[] {
     }
     const model = result.workflow
     parsed.push({ path: f.path, model })
+    const pushing = new Set<string>()
     for (const job of model.jobs) {
-      if (job.steps.length === 0) continue
-      const pushes = findPushes(model, job, place.registry)
+      if (job.uses) {
+        jobs.push({
+          file: f.path,
+          job: job.id,
+          verdict: 'no-push',
+          credential: 'run-token',
+          calls: job.uses.value.trim(),
+        })
+        continue
+      }
+      const pushes = findPushes(model, job, place.registry, {
+        root: rootOf(f.path),
+        ...(options.files ? { files: options.files } : {}),
+      })
+      jobs.push({
+        file: f.path,
+        job: job.id,
+        verdict: pushes.verdict,
+        credential: pushes.credential,
+      })
       if (!pushes.pushes) continue
-      findings.push(
-        ...permissionFindings(model, job, place, f.path, {
-          because: evidenceText(pushes, place.registry),
-          ...(pushes.pushSeen ? {} : { missingSeverity: 'warning' as const }),
-        }),
-      )
+      if (pushes.credential === 'stored') {
+        findings.push(storedTokenNotice(job, pushes, f.path, place))
+      } else {
+        pushing.add(job.id)
+        // A block GitHub rejects is reported by the validation: that is the cause to fix first.
+        const block = job.permissions ?? model.permissions
+        if (
+          effectivePermission(model, job).value !== 'invalid' &&
+          (!block || blockIsValid(block))
+        ) {
+          findings.push(
+            ...permissionFindings(model, job, place, f.path, {
+              evidence: pushes.evidence,
+              ...(pushes.likelyReason ? { likelyReason: pushes.likelyReason } : {}),
+            }),
+          )
+        }
+      }
       findings.push(...imageFindings(job, pushes, f.path, options))
     }
+    findings.push(...validateWorkflow(model, f.path, place, { pushingJobs: pushing }))
   }
-  findings.push(...checkReusableCeilings(parsed, place))
-  return sortFindings(dedupe(findings))
+  const calls = analyseCalls(parsed, place, {
+    ...(options.files ? { files: options.files } : {}),
+    rootOf,
+  })
+  findings.push(...calls.findings)
+  for (const c of calls.calls) {
+    const j = jobs.find((x) => x.file === c.file && x.job === c.job)
+    if (j) j.verdict = c.verdict
+  }
+  return { findings: sortFindings(dedupe(findings)), jobs }
 }
 
-function evidenceText(pushes: PushAnalysis, registry: string): string {
-  const shown = pushes.evidence.slice(0, 2).map((e) => e.description)
-  const more = pushes.evidence.length > 2 ? ` and ${pushes.evidence.length - 2} more` : ''
-  return pushes.pushSeen
-    ? `it pushes to ${registry}: ${shown.join('; ')}${more}`
-    : `it logs in to ${registry} (${shown.join('; ')}${more}); if it only pulls, packages: read is enough`
+/** A push with a stored token needs no packages: write; the notice says how to retire the token. */
+function storedTokenNotice(
+  job: JobModel,
+  pushes: PushAnalysis,
+  file: string,
+  place: Place,
+): Finding {
+  const login = pushes.storedLogin!
+  const shown = login.credential?.shown ?? 'a stored token'
+  return makeFinding('push-without-run-token', place, {
+    message: `job "${job.id}" pushes to ${place.registry} with ${shown} (line ${login.line}), not the run's token, so it needs no packages: write; if the package belongs to this repository's owner, the run's token can push instead and the stored token can go`,
+    file,
+    line: login.line,
+    column: login.column,
+    details: { job: job.id },
+    related: pushes.evidence
+      .filter((e) => e !== login)
+      .map((e) => ({ file, line: e.line, column: e.column, message: e.description })),
+  })
 }
 
 function imageFindings(
@@ -120,7 +215,9 @@ function imageFindings(
 }
 
 function withVia(f: Finding, ref: ImageReference, job: JobModel): Finding {
-  return { ...f, message: `${f.message} (job "${job.id}", ${ref.via})` }
+  // The lint probes nothing: the action's "checked the lower-cased name instead" does not apply.
+  const message = f.message.replace(/; ghcr-preflight checked "[^"]*" instead$/, '')
+  return { ...f, message: `${message} (job "${job.id}", ${ref.via})` }
 }
 
 const CONTEXT_WITH_CAPITALS =
@@ -161,6 +258,18 @@ function expressionImageFindings(
   const literalCaps = [...new Set(name.split(/[\uE000/]+/).filter((p) => /[A-Z]/.test(p)))]
   const at = { file, line: ref.line, column: ref.column }
   const out: Finding[] = []
+  const registry = place.registry.toLowerCase()
+  if (ref.host && ref.host !== registry && isTypo(ref.host, registry)) {
+    // The host is literal even when the rest is an expression: a typo fails every push.
+    out.push(
+      makeFinding('image-registry-mismatch', place, {
+        message: `image ${JSON.stringify(ref.raw)} is on "${ref.host}", which looks like a typo for "${registry}": the push would fail (${ref.via})`,
+        fix: [`Replace \`${ref.host}/\` with \`${registry}/\` in the image name`],
+        ...at,
+        details: { image: ref.raw },
+      }),
+    )
+  }
   if (literalCaps.length > 0) {
     out.push(
       makeFinding('image-name-uppercase', place, {

@@ -54,6 +54,8 @@ export interface StepModel {
   pos: Pos
   name?: string
   id?: string
+  /** The step's `if:` condition as written. */
+  if?: string
   uses?: ScalarValue
   run?: ScalarValue
   with: Map<string, { key: Pos; value: ScalarValue }>
@@ -69,8 +71,8 @@ export interface JobModel {
   /** A reusable-workflow call: `jobs.<id>.uses`. */
   uses?: ScalarValue
   with: Map<string, ScalarValue>
-  /** `inherit`, or the names passed explicitly. */
-  secrets?: 'inherit' | string[]
+  /** `inherit`, or the secrets passed explicitly: name → the expression passed (`${{ secrets.X }}`). */
+  secrets?: 'inherit' | Map<string, string>
   env: Map<string, string>
   steps: StepModel[]
 }
@@ -95,7 +97,27 @@ export interface WorkflowModel {
   jobs: JobModel[]
   /** Position of the `jobs` key, when present. */
   jobsPos?: Pos
+  /** The file has an `on` key (GitHub rejects a workflow without one). */
+  hasOn: boolean
+  /** `on.workflow_call.inputs`: name → default as written (for `${{ inputs.X }}` in a called workflow). */
+  callInputs: Map<string, string | undefined>
+  /** Positions of YAML merge keys (`<<:`), which GitHub does not support. */
+  mergeKeys: Pos[]
   /** Maps an offset in the file to its 1-based position. */
+  lineStarts: number[]
+}
+
+/** A local action's metadata file (`action.yml`), as far as push detection needs it. */
+export interface ActionModel {
+  file: string
+  name?: string
+  description?: string
+  /** `runs.using`: composite, node20, docker, ... */
+  using?: string
+  /** Input name → default as written. */
+  inputs: Map<string, string | undefined>
+  /** The steps of a composite action. */
+  steps: StepModel[]
   lineStarts: number[]
 }
 

@@ -14,6 +14,7 @@ import {
   type YAMLMap,
 } from 'yaml'
 import type {
+  ActionModel,
   JobModel,
   ParseResult,
   PermissionsBlock,
@@ -123,6 +124,29 @@ function parseUnsafe(text: string, file: string): ParseResult {
   return { ok: true, workflow: walker.workflow(root, file) }
 }
 
+/**
+ * A local action's `action.yml` → its name, inputs and composite steps; undefined when the text is
+ * not a readable action file (the caller then knows nothing about that action).
+ */
+export function parseAction(text: string, file: string): ActionModel | undefined {
+  try {
+    if (text.length > MAX_WORKFLOW_CHARS || nestingOver(text)) return undefined
+    const lineCounter = new LineCounter()
+    const doc = parseDocument(text, { lineCounter, uniqueKeys: false })
+    if (doc.errors.length) return undefined
+    doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT, mapAsMap: true })
+    const walker = new Walker(
+      doc,
+      text,
+      lineCounter.lineStarts.length ? lineCounter.lineStarts : [0],
+    )
+    const root = walker.resolve(doc.contents as Node | null)
+    return root && isMap(root) ? walker.action(root, file) : undefined
+  } catch {
+    return undefined
+  }
+}
+
 /** The first scalar key repeated within one mapping, with its offset. */
 function firstDuplicateKey(doc: Document): { key: string; offset: number } | undefined {
   let found: { key: string; offset: number } | undefined
@@ -147,6 +171,8 @@ function firstDuplicateKey(doc: Document): { key: string; offset: number } | und
 class Walker {
   private readonly aliasTargets = new Map<Node, Node>()
   private readonly anchorOf = new Map<Node, string>()
+  /** Where `<<` keys are: YAML 1.1 merge keys, which GitHub does not expand. */
+  readonly mergeKeys: Pos[] = []
 
   constructor(
     doc: Document,
@@ -156,6 +182,17 @@ class Walker {
     // One pass in document order: an alias refers to the last anchor of that name before it.
     const anchors = new Map<string, Node>()
     visit(doc, {
+      // Merge keys are looked for only in a text that could hold one.
+      ...(text.includes('<<')
+        ? {
+            Pair: (_key: unknown, pair: { key: unknown }) => {
+              const k = pair.key as Node | null
+              if (k && isScalar(k) && k.value === '<<' && k.range) {
+                this.mergeKeys.push(posAt(this.lineStarts, k.range[0]))
+              }
+            },
+          }
+        : {}),
       Node: (_key, node) => {
         if (isAlias(node)) {
           const target = anchors.get(node.source)
@@ -228,13 +265,19 @@ class Walker {
       env: new Map(),
       jobs: [],
       lineStarts: this.lineStarts,
+      hasOn: false,
+      callInputs: new Map(),
+      mergeKeys: this.mergeKeys,
     }
     for (const [key, keyNode, value] of this.entries(root)) {
       if (key === 'name') {
         const v = this.resolve(value)
         if (v && isScalar(v)) model.name = String(v.value ?? '')
-      } else if (key === 'on') model.on = this.triggers(value, keyNode)
-      else if (key === 'permissions') model.permissions = this.permissions(keyNode, value)
+      } else if (key === 'on') {
+        model.hasOn = true
+        model.on = this.triggers(value, keyNode)
+        model.callInputs = this.callInputs(value)
+      } else if (key === 'permissions') model.permissions = this.permissions(keyNode, value)
       else if (key === 'env') model.env = this.stringMap(value)
       else if (key === 'jobs') {
         model.jobsPos = this.pos(keyNode)
@@ -267,6 +310,55 @@ class Walker {
       workflowCallOnly: workflowCall && named.every((e) => e === 'workflow_call'),
       pos: this.pos(keyNode),
     }
+  }
+
+  /** `on.workflow_call.inputs.<name>.default` for every input. */
+  callInputs(on: Node | null): Map<string, string | undefined> {
+    const out = new Map<string, string | undefined>()
+    const m = this.resolve(on)
+    if (!m || !isMap(m)) return out
+    const call = this.get(m, 'workflow_call')
+    const callMap = this.resolve(call?.[1])
+    if (!callMap || !isMap(callMap)) return out
+    const inputs = this.resolve(this.get(callMap, 'inputs')?.[1])
+    if (!inputs || !isMap(inputs)) return out
+    for (const [name, , def] of this.entries(inputs)) {
+      const d = this.resolve(def)
+      const dv = d && isMap(d) ? this.resolve(this.get(d, 'default')?.[1]) : undefined
+      out.set(name, dv && isScalar(dv) && dv.value != null ? String(dv.value) : undefined)
+    }
+    return out
+  }
+
+  /** A local action's action.yml: name, runs.using, inputs and (for composite) steps. */
+  action(root: YAMLMap, file: string): ActionModel {
+    const model: ActionModel = { file, inputs: new Map(), steps: [], lineStarts: this.lineStarts }
+    for (const [key, , value] of this.entries(root)) {
+      const v = this.resolve(value)
+      if (key === 'name' && v && isScalar(v)) model.name = String(v.value ?? '')
+      else if (key === 'description' && v && isScalar(v)) model.description = String(v.value ?? '')
+      else if (key === 'inputs' && v && isMap(v)) {
+        for (const [name, , def] of this.entries(v)) {
+          const d = this.resolve(def)
+          const dv = d && isMap(d) ? this.resolve(this.get(d, 'default')?.[1]) : undefined
+          model.inputs.set(
+            name,
+            dv && isScalar(dv) && dv.value != null ? String(dv.value) : undefined,
+          )
+        }
+      } else if (key === 'runs' && v && isMap(v)) {
+        const using = this.resolve(this.get(v, 'using')?.[1])
+        if (using && isScalar(using)) model.using = String(using.value ?? '')
+        const steps = this.resolve(this.get(v, 'steps')?.[1])
+        if (steps && isSeq(steps)) {
+          steps.items.forEach((item, index) => {
+            const step = this.step(item as Node, index)
+            if (step) model.steps.push(step)
+          })
+        }
+      }
+    }
+    return model
   }
 
   permissions(keyNode: Node, value: Node | null): PermissionsBlock {
@@ -332,7 +424,7 @@ class Walker {
       } else if (key === 'secrets') {
         const s = this.resolve(v)
         if (s && isScalar(s) && String(s.value) === 'inherit') job.secrets = 'inherit'
-        else if (s && isMap(s)) job.secrets = [...this.entries(s)].map(([name]) => name)
+        else if (s && isMap(s)) job.secrets = this.stringMap(s)
       } else if (key === 'steps') {
         const steps = this.resolve(v)
         if (steps && isSeq(steps)) {
@@ -355,7 +447,7 @@ class Walker {
     for (const [key, kNode, v] of this.entries(m)) {
       if (key === 'uses') step.uses = this.scalar(v, v ?? kNode)
       else if (key === 'run') step.run = this.scalar(v, v ?? kNode)
-      else if (key === 'name' || key === 'id') {
+      else if (key === 'name' || key === 'id' || key === 'if') {
         const t = this.resolve(v)
         if (t && isScalar(t)) step[key] = String(t.value ?? '')
       } else if (key === 'env') step.env = this.stringMap(v)
