@@ -109,6 +109,24 @@ const rows: Row[] = [
     expect: [['workflow-unreadable', 'warning']],
   },
   {
+    name: 'permissions-invalid in another workflow file: reported, this run is ready',
+    spec: { workflow: { findings: [workflowFinding('permissions-invalid')] } },
+    result: 'ready',
+    expect: [['permissions-invalid', 'warning']],
+  },
+  {
+    name: 'workflow-invalid in another workflow file: reported, this run is ready',
+    spec: { workflow: { findings: [workflowFinding('workflow-invalid')] } },
+    result: 'ready',
+    expect: [['workflow-invalid', 'warning']],
+  },
+  {
+    name: 'push-without-run-token (a PAT login elsewhere in the job) stays a notice',
+    spec: { workflow: { findings: [workflowFinding('push-without-run-token')] } },
+    result: 'ready',
+    expect: [['push-without-run-token', 'notice']],
+  },
+  {
     name: 'workflow-job-not-found (inside a reusable workflow): the probe decides',
     spec: {
       workflow: {
