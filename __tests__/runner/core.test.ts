@@ -1,6 +1,6 @@
 // src/runner/core.ts against @actions/core's public functions: each case runs the same call
-// through both, against the same environment and the same (empty) GITHUB_OUTPUT / GITHUB_STATE
-// files, and the bytes on stdout and in every file must be identical. Importing both also fails
+// through both, against the same environment and the same (empty) GITHUB_OUTPUT file, and the
+// bytes on stdout and in the file must be identical. Importing both also fails
 // this suite when a core update moves the files src/runner/core.ts imports by path.
 //
 // The heredoc delimiter of file commands is a fresh UUID per call; crypto's randomUUID is
@@ -25,7 +25,7 @@ type Api = typeof ours
 
 let dir: string
 const saved = { ...process.env }
-const RUNNER_FILES = ['GITHUB_OUTPUT', 'GITHUB_STATE'] as const
+const RUNNER_FILES = ['GITHUB_OUTPUT'] as const
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'ghcr-preflight-runner-'))
@@ -139,13 +139,6 @@ describe('file commands', () => {
     const written = same((a) => a.setOutput('out-name', value), false)
     expect(written.stdout).toMatch(/^\n::set-output name=out-name::/)
   })
-  it.each(values)('saveState with %s, GITHUB_STATE set', (_name, value) => {
-    const written = same((a) => a.saveState('state-name', value))
-    expect(written.files.GITHUB_STATE).toMatch(/^state-name<<ghadelimiter_/)
-  })
-  it('saveState without GITHUB_STATE (::save-state)', () => {
-    expect(same((a) => a.saveState('s', awkward), false).stdout).toMatch(/^::save-state name=s::/)
-  })
   it('refuses a GITHUB_OUTPUT path that does not exist, with the same error', () => {
     const written = same((a) => {
       process.env.GITHUB_OUTPUT = join(dir, 'nowhere', 'output')
@@ -174,12 +167,6 @@ describe('reading the environment', () => {
       }
     }
     expect(read(ours)).toEqual(read(core as Api))
-  })
-
-  it('getState', () => {
-    process.env.STATE_isPost = 'true'
-    expect(ours.getState('isPost')).toBe(core.getState('isPost'))
-    expect(ours.getState('absent')).toBe(core.getState('absent'))
   })
 })
 

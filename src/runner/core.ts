@@ -45,19 +45,6 @@ export function setOutput(name: string, value: unknown): void {
   issueCommand('set-output', { name }, toCommandValue(value))
 }
 
-/** State for a post step of the same action (read back there as `STATE_<name>` / getState). */
-export function saveState(name: string, value: unknown): void {
-  if (process.env['GITHUB_STATE']) {
-    issueFileCommand('STATE', prepareKeyValueMessage(name, value))
-    return
-  }
-  issueCommand('save-state', { name }, toCommandValue(value))
-}
-
-export function getState(name: string): string {
-  return process.env[`STATE_${name}`] || ''
-}
-
 export function info(message: string): void {
   process.stdout.write(message + EOL)
 }
