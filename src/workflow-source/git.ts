@@ -8,6 +8,8 @@
 // Two git processes: `ls-tree` (the commit is there; the path is a regular file of what size),
 // then `cat-file blob` for a file under the size limit.
 
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import { getExecOutput } from '@actions/exec'
 
 export type GitRead =
@@ -31,6 +33,11 @@ export async function readFileAtCommit(o: {
 }): Promise<GitRead> {
   const sha = o.sha.toLowerCase()
   if (!COMMIT_SHA.test(sha)) return { kind: 'unavailable', why: `"${o.sha}" is not a commit SHA` }
+  // No repository at the workspace root (no checkout, a download, checkout into a subfolder):
+  // nothing to ask git.
+  if (!existsSync(join(o.workspace, '.git'))) {
+    return { kind: 'unavailable', why: 'the workspace is not a git checkout' }
+  }
   const at = `commit ${sha.slice(0, 7)}`
   const listed = await git(o.workspace, [
     '--literal-pathspecs',
