@@ -3,7 +3,15 @@
 // peak RSS. Run directories come from action-process.mjs prepareRun.
 
 import { execFileSync, spawn } from 'node:child_process'
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+} from 'node:fs'
 import os from 'node:os'
 import { dirname, join, resolve as resolvePath } from 'node:path'
 import { ROOT, parseWorkflowCommands } from './action-process.mjs'
@@ -42,13 +50,24 @@ export function snapshotDist(from = join(ROOT, 'dist')) {
   }
   const dir = mkdtempSync(join(os.tmpdir(), 'ghcr-preflight-bench-dist-'))
   cpSync(src, dir, { recursive: true })
+  // ncc's chunk files: the code the action loads with `await import()` when a run needs it.
+  const chunks = readdirSync(src).filter((f) => /^\d+\.index\.js$/.test(f))
+  const entry = readFileSync(action, 'utf8')
   return {
     dir,
     action: join(dir, 'index.js'),
     cli: join(dir, 'cli', 'index.js'),
-    sizes: { action: statSync(action).size, cli: statSync(cli).size },
-    // @actions/core 3 bundles undici for its OIDC client (docs/benchmarks.md).
-    undici: /undici/i.test(readFileSync(action, 'utf8')),
+    sizes: {
+      action: statSync(action).size,
+      chunks: chunks.reduce((sum, f) => sum + statSync(join(src, f)).size, 0),
+      chunkCount: chunks.length,
+      cli: statSync(cli).size,
+    },
+    // Network packages evaluated by every start when they sit in the entry file (names they
+    // carry at run time: undici's, octokit's and @actions/http-client's user agents).
+    networkInEntry: ['undici', 'octokit-core.js', 'actions/http-client'].filter((name) =>
+      entry.includes(name),
+    ),
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   }
 }
