@@ -8,8 +8,8 @@
 // Two git processes: `ls-tree` (the commit is there; the path is a regular file of what size),
 // then `cat-file blob` for a file under the size limit.
 
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
+import { accessSync, constants, existsSync, statSync } from 'node:fs'
+import { delimiter, join, resolve } from 'node:path'
 import { getExecOutput } from '@actions/exec'
 
 export type GitRead =
@@ -90,9 +90,11 @@ async function git(workspace: string, args: string[]): Promise<GitOutput> {
     )
     timer.unref()
   })
+  const executable = findGit()
+  if (!executable) return { why: 'git is not installed' }
   try {
     return await Promise.race([
-      getExecOutput('git', ['-C', workspace, ...args], {
+      getExecOutput(executable, ['-C', workspace, ...args], {
         silent: true,
         ignoreReturnCode: true,
         env,
@@ -107,6 +109,33 @@ async function git(workspace: string, args: string[]): Promise<GitOutput> {
   } finally {
     clearTimeout(timer)
   }
+}
+
+/**
+ * git's absolute path, found on PATH once. @actions/exec would otherwise look it up for every
+ * call, one asynchronous stat per PATH entry (a GitHub-hosted runner has about fifteen); with an
+ * absolute path it checks that one file. Windows keeps exec's own lookup (PATHEXT).
+ */
+let gitOnPath: { path: string | undefined; for: string | undefined } | undefined
+function findGit(): string | undefined {
+  if (process.platform === 'win32') return 'git'
+  const PATH = process.env.PATH
+  if (gitOnPath && gitOnPath.for === PATH) return gitOnPath.path
+  let found: string | undefined
+  for (const dir of (PATH ?? '').split(delimiter)) {
+    if (!dir) continue
+    const candidate = resolve(dir, 'git')
+    try {
+      if (!statSync(candidate).isFile()) continue
+      accessSync(candidate, constants.X_OK)
+      found = candidate
+      break
+    } catch {
+      // not here, or not executable
+    }
+  }
+  gitOnPath = { path: found, for: PATH }
+  return found
 }
 
 /** git's refusal in words: no repository, no such commit, or not allowed to look. */
