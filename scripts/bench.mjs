@@ -470,7 +470,7 @@ function machineText() {
     `- CPU: ${host.cpu}, ${host.nproc} CPU(s) (nproc), ${host.memoryGb} GB RAM, ${host.os}`,
     `- Node: ${host.node20} (runs the bench, "node20"), ${host.node24} ("node24", what the runner uses)`,
     `- dist/index.js ${fmtKb(dist.sizes.action)} (+ ${dist.sizes.chunkCount} chunk files loaded on demand, ${fmtKb(dist.sizes.chunks)}), dist/cli/index.js ${fmtKb(dist.sizes.cli)}`,
-    `- date: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; load average ${load(loadStart)} at the start, ${load(os.loadavg())} at the end (a load above the CPU count makes every time longer)`,
+    `- date: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; load average ${load(loadStart)} at the start, ${load(os.loadavg())} at the end (a load above the CPU count makes every time longer${host.realtime ? `; this run had the real-time policy ${host.realtime} (\`chrt\`), so other processes could not preempt the measured ones` : ''})`,
     `- command: \`npm run bench\` (${PAIRS} cold-start pairs, ${RUNS} preflight runs, ${FILES} lint files)`,
   ].join('\n')
 }

@@ -30,11 +30,27 @@ export function machine(node24Exe) {
     : 'unavailable'
   return {
     nproc,
+    realtime: realtimePolicy(),
     cpu: model ?? 'unknown',
     memoryGb: (os.totalmem() / 2 ** 30).toFixed(1),
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     node20: process.version,
     node24,
+  }
+}
+
+/**
+ * The bench's scheduling policy when it is a real-time one (`chrt -f 10 npm run bench`): then
+ * other processes on a shared machine cannot preempt the measured ones. Linux only.
+ */
+function realtimePolicy() {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8')
+    // Fields after "(comm)": policy is field 41 of the whole line, the 39th after the name.
+    const policy = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38])
+    return { 1: 'SCHED_FIFO', 2: 'SCHED_RR' }[policy]
+  } catch {
+    return undefined
   }
 }
 
