@@ -46,7 +46,8 @@ const FILES = count('files')
 const ONLY = new Set(opt.only.split(','))
 
 const TARGET = {
-  coldRatio: 2.0,
+  // The runner's Node 24, and Node 20 (slower to load an ES module) on this machine.
+  coldRatio: { node24: 2.0, node20: 2.5 },
   latencyMs: 100,
   floorTrips: 3,
   lintMs: 2000,
@@ -135,7 +136,8 @@ async function coldStart() {
   const bare = ['-e', '0']
   try {
     for (const rt of runtimes) {
-      // One checked run first: it must be the static verdict, read from the workspace file.
+      // One checked run first: it must be the static verdict, the workflow read from the
+      // checkout (a git repository holding GITHUB_WORKFLOW_SHA, as actions/checkout leaves it).
       run.reset()
       const check = await timedRun(rt.exe, action, {
         env: run.env,
@@ -181,8 +183,8 @@ async function coldStart() {
         rt.name,
         ratio.toFixed(2),
         (a.p90 / b.p90).toFixed(2),
-        `≤ ${TARGET.coldRatio.toFixed(1)} (median)`,
-        ratio <= TARGET.coldRatio,
+        `≤ ${TARGET.coldRatio[rt.name].toFixed(1)} (median)`,
+        ratio <= TARGET.coldRatio[rt.name],
       )
     }
     if (hole.connections > 0) {
@@ -467,8 +469,8 @@ function machineText() {
   return [
     `- CPU: ${host.cpu}, ${host.nproc} CPU(s) (nproc), ${host.memoryGb} GB RAM, ${host.os}`,
     `- Node: ${host.node20} (runs the bench, "node20"), ${host.node24} ("node24", what the runner uses)`,
-    `- dist/index.js ${fmtKb(dist.sizes.action)}, dist/cli/index.js ${fmtKb(dist.sizes.cli)}`,
-    `- date: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; load average ${load(loadStart)} at the start, ${load(os.loadavg())} at the end (a load above the CPU count makes every time longer)`,
+    `- dist/index.js ${fmtKb(dist.sizes.action)} (+ ${dist.sizes.chunkCount} chunk files loaded on demand, ${fmtKb(dist.sizes.chunks)}), dist/cli/index.js ${fmtKb(dist.sizes.cli)}`,
+    `- date: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; load average ${load(loadStart)} at the start, ${load(os.loadavg())} at the end (a load above the CPU count makes every time longer${host.realtime ? `; this run had the real-time policy ${host.realtime} (\`chrt\`), so other processes could not preempt the measured ones` : ''})`,
     `- command: \`npm run bench\` (${PAIRS} cold-start pairs, ${RUNS} preflight runs, ${FILES} lint files)`,
   ].join('\n')
 }
@@ -487,20 +489,20 @@ function writeDocs(text) {
 
 try {
   row(
-    'dist size: dist/index.js / dist/cli/index.js',
+    'dist size: dist/index.js / lazy chunks / dist/cli/index.js',
     'all',
-    `${fmtKb(dist.sizes.action)} / ${fmtKb(dist.sizes.cli)}`,
+    `${fmtKb(dist.sizes.action)} / ${fmtKb(dist.sizes.chunks)} in ${dist.sizes.chunkCount} / ${fmtKb(dist.sizes.cli)}`,
     '',
     '',
     undefined,
   )
   row(
-    'undici bundled in dist/index.js (via @actions/core)',
+    'network packages in dist/index.js (loaded by every start)',
     'all',
-    dist.undici ? 'yes' : 'no',
+    dist.networkInEntry.join(', ') || 'none',
     '',
-    '',
-    undefined,
+    'none',
+    dist.networkInEntry.length === 0,
   )
   if (ONLY.has('a')) {
     note(`(a) cold start: ${PAIRS} alternating pairs per runtime`)

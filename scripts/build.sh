@@ -1,12 +1,39 @@
 #!/usr/bin/env bash
-# Builds the action bundle and the CLI bundle with ncc, and renders docs/findings.md from the
-# findings catalogue. BUILD_OUT redirects the output (scripts/check-dist.sh builds to a temp dir).
+# Builds the action bundle and the CLI bundle with ncc, writes each bundle's third-party licence
+# file, and renders docs/findings.md from the findings catalogue. BUILD_OUT redirects the output
+# (scripts/check-dist.sh builds to a temp dir).
+#
+# The action's bundle is split: dist/index.js holds what every run needs, and ncc writes the
+# code loaded with `await import()` (octokit, the proxy client, undici, @actions/exec) as chunk
+# files next to it (dist/NNN.index.js). They are part of dist/ and committed with it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${BUILD_OUT:-dist}
 docs=${BUILD_OUT:+$(dirname "$out")/findings.md}
 docs=${docs:-docs/findings.md}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# src/runner/ imports a few files of toolkit packages by path, because the packages export only
+# an index that loads far more (start-up). A package update that moves them must stop the build
+# here, with the reason, not later with a bundler error.
+missing=0
+while IFS=: read -r file spec; do
+  target=$(realpath -m "$(dirname "$file")/$spec")
+  if [ ! -f "$target" ]; then
+    echo "build: $file imports $spec, which does not exist (a dependency update moved it)." >&2
+    missing=1
+  fi
+done < <(grep -roE --include='*.ts' "from '(\.\./)+node_modules/[^']+'" src |
+  sed -E "s/from '([^']+)'/\1/")
+if [ "$missing" -ne 0 ]; then
+  echo "build: update the import in src/runner/ (and check __tests__/runner/ still passes)." >&2
+  exit 1
+fi
+
 rm -rf "$out"
-npx ncc build src/index.ts -o "$out" --minify --license licenses.txt --quiet
-npx ncc build src/cli/index.ts -o "$out/cli" --minify --quiet
+npx ncc build src/index.ts -o "$out" --minify --quiet --stats-out "$tmp/action.json"
+node scripts/lib/licenses.mjs "$tmp/action.json" "$out/licenses.txt"
+npx ncc build src/cli/index.ts -o "$out/cli" --minify --quiet --stats-out "$tmp/cli.json"
+node scripts/lib/licenses.mjs "$tmp/cli.json" "$out/cli/licenses.txt"
 node "$out/cli/index.js" findings --format markdown >"$docs"

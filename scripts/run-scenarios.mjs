@@ -43,6 +43,17 @@ function runTokenName(github) {
   return undefined
 }
 
+/** The scenario's `git:` section (scenarios/README.md) as prepareRun's `git` option. */
+function gitWorkspace(git) {
+  if (git === false) return false
+  return {
+    commits: git.commits ?? [{}],
+    ...(git.checkout !== undefined ? { checkout: git.checkout } : {}),
+    ...(git.shallow !== undefined ? { shallow: git.shallow } : {}),
+    ...(git.workflow_sha !== undefined ? { workflowSha: git.workflow_sha } : {}),
+  }
+}
+
 function checkExpect(s, run) {
   const problems = []
   const exp = s.expect ?? {}
@@ -179,6 +190,7 @@ async function main() {
           env,
           event: s.event ?? {},
           files,
+          ...(s.git !== undefined ? { git: gitWorkspace(s.git) } : {}),
           runtime,
           timeoutMs: 60_000,
         })

@@ -1,7 +1,10 @@
-// The runner's context, read once from GITHUB_* variables and the event payload.
+// The runner's context, read once from GITHUB_* variables and the event payload: what
+// @actions/github's Context covers comes from it (./runner/github-context.ts), checked here, plus
+// the variables it does not read (GITHUB_WORKFLOW_REF/SHA, GITHUB_WORKSPACE, …).
 // Everything downstream takes this typed object, never process.env.
 
-import { readFileSync, statSync } from 'node:fs'
+import { statSync } from 'node:fs'
+import { githubContext, type Context } from './runner/github-context.js'
 
 export interface RunContext {
   /** e.g. https://github.com, no trailing slash. */
@@ -96,11 +99,13 @@ export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext
   if (!/^[^/\s]+\/[^/\s]+$/.test(repository)) {
     throw new ContextError(`GITHUB_REPOSITORY must look like owner/repo, got "${repository}"`)
   }
-  const serverUrl = trimSlash((env.GITHUB_SERVER_URL ?? '').trim() || 'https://github.com')
+  const { github, event, problem } = readGitHubContext(env)
+  const serverUrl = trimSlash(github.serverUrl.trim() || 'https://github.com')
+  // Context's default API URL is always api.github.com; a GHES run without GITHUB_API_URL needs
+  // the one derived from its server.
   const apiUrl = trimSlash((env.GITHUB_API_URL ?? '').trim() || apiUrlForServer(serverUrl))
   const owner = (env.GITHUB_REPOSITORY_OWNER ?? '').trim() || repository.split('/')[0]!
-  const actor = (env.GITHUB_ACTOR ?? '').trim()
-  const { event, problem } = readEvent(env.GITHUB_EVENT_PATH)
+  const actor = (github.actor ?? '').trim()
   const wf = parseWorkflowRef(env.GITHUB_WORKFLOW_REF?.trim(), repository)
   const ctx: RunContext = {
     serverUrl,
@@ -109,12 +114,12 @@ export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext
     owner,
     actor,
     triggeringActor: (env.GITHUB_TRIGGERING_ACTOR ?? '').trim() || actor,
-    eventName: (env.GITHUB_EVENT_NAME ?? '').trim(),
+    eventName: (github.eventName ?? '').trim(),
     event,
     defaultRegistry: registryForServer(serverUrl),
   }
   if (problem) ctx.eventProblem = problem
-  if (env.GITHUB_JOB?.trim()) ctx.job = env.GITHUB_JOB.trim()
+  if (github.job?.trim()) ctx.job = github.job.trim()
   if (wf.path) ctx.workflowPath = wf.path
   if (wf.ref) ctx.workflowRef = wf.ref
   if (env.GITHUB_WORKFLOW_SHA?.trim()) ctx.workflowSha = env.GITHUB_WORKFLOW_SHA.trim()
@@ -122,18 +127,40 @@ export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext
   return ctx
 }
 
-function readEvent(path: string | undefined): { event: Record<string, unknown>; problem?: string } {
-  if (!path) return { event: {}, problem: 'GITHUB_EVENT_PATH is not set' }
+/**
+ * @actions/github's Context (payload, event name, actor, job, server URL) with the checks it
+ * lacks: the payload file must exist, be at most 25 MiB and hold a JSON object; otherwise the
+ * event is {} and `problem` says why (Context would print to stdout, throw, or take anything).
+ */
+function readGitHubContext(env: NodeJS.ProcessEnv): {
+  github: Context
+  event: Record<string, unknown>
+  problem?: string
+} {
+  const path = env.GITHUB_EVENT_PATH
+  const withoutPayload = (): Context => githubContext({ ...env, GITHUB_EVENT_PATH: '' })
+  if (!path) return { github: withoutPayload(), event: {}, problem: 'GITHUB_EVENT_PATH is not set' }
+  let github: Context
   try {
     const size = statSync(path).size
-    if (size > MAX_EVENT_BYTES)
-      return { event: {}, problem: `event payload is ${size} bytes, over the limit` }
-    const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'))
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
-      return { event: parsed as Record<string, unknown> }
+    if (size > MAX_EVENT_BYTES) {
+      return {
+        github: withoutPayload(),
+        event: {},
+        problem: `event payload is ${size} bytes, over the limit`,
+      }
     }
-    return { event: {}, problem: 'event payload is not a JSON object' }
+    github = githubContext(env)
   } catch (e) {
-    return { event: {}, problem: `event payload could not be read: ${(e as Error).message}` }
+    return {
+      github: withoutPayload(),
+      event: {},
+      problem: `event payload could not be read: ${(e as Error).message}`,
+    }
   }
+  const payload: unknown = github.payload
+  if (payload && typeof payload === 'object' && !Array.isArray(payload)) {
+    return { github, event: payload as Record<string, unknown> }
+  }
+  return { github, event: {}, problem: 'event payload is not a JSON object' }
 }

@@ -1,7 +1,7 @@
 // Typed inputs, parsed once (contracts §2). Bad values throw InputError with the input's name,
 // the value (never for tokens) and what is expected.
 
-import * as core from '@actions/core'
+import * as core from './runner/core.js'
 
 export type OnUntrusted = 'skip' | 'fail'
 export type OnUnverified = 'warn' | 'fail'

@@ -1,7 +1,7 @@
 // The action's orchestration: parse inputs and context once, run the preflight within the
 // deadline, report (annotations, job summary, outputs), and own the one setFailed.
 
-import * as core from '@actions/core'
+import * as core from './runner/core.js'
 import { ContextError, readRunContext } from './context.js'
 import { makeFinding } from './findings/catalogue.js'
 import { createGitHubApi } from './github/api.js'

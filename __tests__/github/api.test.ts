@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createGitHubApi, parseExpiration, parseScopes, parseSso } from '../../src/github/api.js'
+import { createHttpClient } from '../../src/http/client.js'
+import { Deadline } from '../../src/http/deadline.js'
 import {
   BAD_CREDENTIALS,
   FakeGitHub,
@@ -46,8 +48,91 @@ describe('request headers', () => {
     const seen = gh.requests.filter((r) => r.path === '/user').at(-1)!
     expect(seen.headers.accept).toBe('application/vnd.github+json')
     expect(seen.headers['x-github-api-version']).toBe('2022-11-28')
-    expect(seen.headers['user-agent']).toBe('ghcr-preflight')
+    // octokit appends its own name and version, as every octokit client does.
+    expect(seen.headers['user-agent']).toMatch(/^ghcr-preflight octokit-core\.js\/\d/)
     expect(seen.headers.authorization).toBe(`Bearer ${PAT}`)
+  })
+
+  it('sends no Authorization header without a token', async () => {
+    reply('/users/octocat', json(200, { login: 'octocat', type: 'User' }))
+    await track(api.getOwner('octocat', ''))
+    expect(gh.requests.at(-1)!.headers.authorization).toBeUndefined()
+  })
+})
+
+describe('octokit over our HTTP client', () => {
+  it("retries only by our client's policy: octokit adds none of its own", async () => {
+    const flaky = new FakeGitHub()
+    const answers = [ghError(503, 'Service Unavailable'), json(200, rateLimitBody())]
+    flaky.route('GET', '/rate_limit', () => answers.shift() ?? ghError(503, 'Service Unavailable'))
+    await flaky.start()
+    try {
+      // One retry allowed: the 503 is retried once and the second answer is the result.
+      const once = createGitHubApi({ apiUrl: flaky.url, http: testHttpClient({ retries: 1 }) })
+      expect(await track(once.rateLimit(PAT))).toMatchObject({ kind: 'ok', status: 200 })
+      expect(flaky.requests).toHaveLength(2)
+      // No retry allowed: exactly one request, and its 503 is the result.
+      const never = createGitHubApi({ apiUrl: flaky.url, http: testHttpClient({ retries: 0 }) })
+      expect(await track(never.rateLimit(PAT))).toMatchObject({ kind: 'http-error', status: 503 })
+      expect(flaky.requests).toHaveLength(3)
+    } finally {
+      await flaky.stop()
+    }
+  })
+
+  it('an error answer with a malformed Content-Type is still classified, not unreachable', async () => {
+    reply('/user', {
+      status: 401,
+      headers: { 'Content-Type': 'text/html; x' },
+      body: '<html></html>',
+    })
+    expect(await track(api.getUser(PAT))).toMatchObject({ kind: 'bad-response', status: 401 })
+    reply('/user', {
+      status: 403,
+      headers: { 'Content-Type': 'application/json;;' },
+      body: JSON.stringify({ message: 'Resource not accessible by integration' }),
+    })
+    expect(await track(api.getUser(PAT))).toEqual({
+      kind: 'http-error',
+      status: 403,
+      message: 'Resource not accessible by integration',
+    })
+  })
+
+  it('a 204 or a 3xx without Location is an answer to classify, not a crash', async () => {
+    reply('/user', { status: 204 })
+    expect(await track(api.getUser(PAT))).toMatchObject({ kind: 'http-error', status: 204 })
+    reply('/user', { status: 304, headers: { 'Content-Type': 'application/json' } })
+    expect(await track(api.getUser(PAT))).toMatchObject({ kind: 'http-error', status: 304 })
+  })
+
+  it('a redirect to another host is refused by our client, and nothing reaches that host', async () => {
+    const other = new FakeGitHub()
+    other.route('GET', /.*/, () => json(200, { login: 'x' }))
+    await other.start()
+    try {
+      reply('/user', {
+        status: 302,
+        headers: { Location: `${other.url}/user` },
+      })
+      const got = await track(api.getUser(PAT))
+      expect(got).toMatchObject({ kind: 'unreachable' })
+      expect(got.kind === 'unreachable' && got.reason).toMatch(/^redirect-refused:/)
+      expect(other.requests).toEqual([])
+    } finally {
+      await other.stop()
+    }
+  })
+
+  it('a body over the size limit is a bad response', async () => {
+    const small = createGitHubApi({
+      apiUrl: gh.url,
+      http: createHttpClient({ deadline: new Deadline(5000), retries: 0, maxBodyBytes: 64 }),
+    })
+    reply('/user', json(200, { login: 'octocat', padding: 'x'.repeat(200) }))
+    const got = await track(small.getUser(PAT))
+    expect(got).toMatchObject({ kind: 'bad-response', status: 200 })
+    expect(got.kind === 'bad-response' && got.reason).toMatch(/cut off at the size limit/)
   })
 })
 

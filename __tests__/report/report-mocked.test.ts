@@ -1,4 +1,4 @@
-// @actions/core is mocked: these tests look at what the reporting code asks core to do.
+// The runner protocol (src/runner/core.ts) is mocked: these tests look at what the reporting code asks it to do.
 import { beforeEach, describe, expect, it, jest } from '@jest/globals'
 import { finding, report } from './fixtures.js'
 
@@ -15,7 +15,7 @@ const summary = {
   emptyBuffer: jest.fn(() => summary),
 }
 
-jest.unstable_mockModule('@actions/core', () => ({
+jest.unstable_mockModule('../../src/runner/core.js', () => ({
   error: record('error'),
   warning: record('warning'),
   notice: record('notice'),

@@ -1,4 +1,4 @@
-// Real @actions/core writing real GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, parsed back.
+// The real runner protocol (@actions/core's modules, via src/runner/core.ts) writing real GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, parsed back.
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'

@@ -96,9 +96,15 @@ describe('loadWorkflowFile', () => {
     asked?: string
   }[] = [
     {
-      name: 'from the checkout',
-      ctx: {},
+      name: 'no commit known: from the checkout',
+      ctx: { workflowSha: undefined },
       expected: { path: '.github/workflows/build.yml', text: BUILD, source: 'workspace' },
+    },
+    {
+      name: 'files that are not a git checkout: contents API at the workflow SHA',
+      ctx: {},
+      expected: { path: '.github/workflows/build.yml', text: REMOTE, source: 'api' },
+      asked: `/repos/acme/app/contents/.github/workflows/build.yml?ref=${SHA}`,
     },
     {
       name: 'not checked out: contents API at the workflow SHA',

@@ -21,11 +21,21 @@ export interface WorkflowCommand {
   message: string
 }
 export function parseWorkflowCommands(stdout: string): WorkflowCommand[]
+export interface GitWorkspace {
+  commits: { name?: string; files?: Record<string, string | null> }[]
+  checkout?: string | number
+  shallow?: boolean
+  /** GITHUB_WORKFLOW_SHA: a commit's name or index, or a literal SHA; default the checked-out one. */
+  workflowSha?: string | number
+}
+export const PLAIN_WORKFLOW_SHA: string
 export interface RunActionOptions {
   inputs?: Record<string, string>
   env?: Record<string, string | undefined>
   event?: unknown
   files?: Record<string, string>
+  /** The workspace's git layout; default one commit holding `files`; false: no git. */
+  git?: GitWorkspace | false
   runtime?: 'node20' | 'node24'
   timeoutMs?: number
   bundle?: string
@@ -48,11 +58,12 @@ export interface PreparedRun {
   dir: string
   cwd: string
   env: Record<string, string>
+  workflowSha: string
   reset(): void
   read(): { outputs: Record<string, string>; summary: string; state: string; envFile: string }
   cleanup(): void
 }
 export function prepareRun(
-  opts?: Pick<RunActionOptions, 'inputs' | 'env' | 'event' | 'files'>,
+  opts?: Pick<RunActionOptions, 'inputs' | 'env' | 'event' | 'files' | 'git'>,
 ): PreparedRun
 export function runAction(opts?: RunActionOptions): Promise<ActionRun>

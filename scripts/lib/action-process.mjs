@@ -8,13 +8,15 @@ import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'nod
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { makeGitWorkspace } from './git-workspace.mjs'
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const BUNDLE = join(ROOT, 'dist', 'index.js')
 
 /**
  * The GITHUB_* variables the runner gives a step of job `job` in workflow file `workflowPath`,
- * plus the two test seams (contracts §4) pointing at the rig.
+ * plus the two test seams (contracts §4) pointing at the rig. GITHUB_WORKFLOW_SHA comes from
+ * prepareRun, which knows the workspace's commits.
  */
 export function runnerEnv(o) {
   const owner = o.repository.split('/')[0]
@@ -27,7 +29,6 @@ export function runnerEnv(o) {
     GITHUB_EVENT_NAME: o.eventName ?? 'push',
     GITHUB_JOB: o.job ?? 'build',
     GITHUB_WORKFLOW_REF: `${o.repository}/${o.workflowPath ?? '.github/workflows/build.yml'}@refs/heads/main`,
-    GITHUB_WORKFLOW_SHA: 'a'.repeat(40),
     GITHUB_SERVER_URL: o.serverUrl ?? 'https://github.com',
     GITHUB_API_URL: o.apiUrl,
     GHCR_PREFLIGHT_REGISTRY_URL: o.registryUrl,
@@ -123,30 +124,41 @@ export function parseWorkflowCommands(stdout) {
   return commands
 }
 
-/**
- * @param {object} opts
- * @param {Record<string,string>} [opts.inputs]  action inputs by their kebab-case names
- * @param {Record<string,string>} [opts.env]     GITHUB_* and other variables
- * @param {object} [opts.event]                  event payload (written to GITHUB_EVENT_PATH)
- * @param {Record<string,string>} [opts.files]   files in GITHUB_WORKSPACE
- * @param {'node20'|'node24'} [opts.runtime]
- * @param {number} [opts.timeoutMs]
- * @param {string} [opts.bundle]
- */
+/** GITHUB_WORKFLOW_SHA of a run whose workspace is not a git checkout: a commit it cannot show. */
+export const PLAIN_WORKFLOW_SHA = 'a'.repeat(40)
+
 /**
  * A run directory laid out as the runner lays it out: the workspace with its files, the event
  * payload, empty GITHUB_OUTPUT / GITHUB_STEP_SUMMARY / GITHUB_STATE / GITHUB_ENV / GITHUB_PATH
  * files, and the step's environment (INPUT_* included). `reset()` empties the files for another
  * run; `read()` returns what a run wrote.
+ *
+ * The workspace is what actions/checkout leaves: a git repository whose one commit holds `files`,
+ * and GITHUB_WORKFLOW_SHA names that commit. `git` describes another layout (git-workspace.mjs:
+ * several commits, one checked out, a shallow clone; `workflowSha` names a commit or is a literal
+ * SHA, default the checked-out one); `git: false`, or no files, is a workspace without git.
+ * A GITHUB_WORKFLOW_SHA in `env` wins.
  */
-export function prepareRun({ inputs = {}, env = {}, event = {}, files = {} } = {}) {
+export function prepareRun({ inputs = {}, env = {}, event = {}, files = {}, git } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'ghcr-preflight-run-'))
   const workspace = join(dir, 'workspace')
-  mkdirSync(workspace)
-  for (const [path, text] of Object.entries(files)) {
-    const abs = join(workspace, path)
-    mkdirSync(dirname(abs), { recursive: true })
-    writeFileSync(abs, text)
+  let workflowSha = PLAIN_WORKFLOW_SHA
+  if (git === false || (git === undefined && Object.keys(files).length === 0)) {
+    mkdirSync(workspace)
+    for (const [path, text] of Object.entries(files)) {
+      const abs = join(workspace, path)
+      mkdirSync(dirname(abs), { recursive: true })
+      writeFileSync(abs, text)
+    }
+  } else {
+    const spec = git ?? { commits: [{}] }
+    // The first commit holds `files` unless it says otherwise.
+    const commits = spec.commits.map((c, i) =>
+      i === 0 && c.files === undefined ? { ...c, files } : c,
+    )
+    const shas = makeGitWorkspace(workspace, { ...spec, commits })
+    const named = spec.workflowSha ?? spec.checkout ?? commits.length - 1
+    workflowSha = shas[named] ?? String(named)
   }
   const fileVars = {
     GITHUB_OUTPUT: join(dir, 'output'),
@@ -170,6 +182,7 @@ export function prepareRun({ inputs = {}, env = {}, event = {}, files = {} } = {
     RUNNER_TEMP: dir,
     GITHUB_WORKSPACE: workspace,
     GITHUB_EVENT_PATH: eventPath,
+    GITHUB_WORKFLOW_SHA: workflowSha,
     ...fileVars,
     ...env,
   }
@@ -185,6 +198,7 @@ export function prepareRun({ inputs = {}, env = {}, event = {}, files = {} } = {
     cwd: workspace,
     env: fullEnv,
     reset,
+    workflowSha,
     read: () => ({
       outputs: parseFileCommands(text(fileVars.GITHUB_OUTPUT)),
       summary: text(fileVars.GITHUB_STEP_SUMMARY),

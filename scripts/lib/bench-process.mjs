@@ -3,7 +3,15 @@
 // peak RSS. Run directories come from action-process.mjs prepareRun.
 
 import { execFileSync, spawn } from 'node:child_process'
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+} from 'node:fs'
 import os from 'node:os'
 import { dirname, join, resolve as resolvePath } from 'node:path'
 import { ROOT, parseWorkflowCommands } from './action-process.mjs'
@@ -22,11 +30,27 @@ export function machine(node24Exe) {
     : 'unavailable'
   return {
     nproc,
+    realtime: realtimePolicy(),
     cpu: model ?? 'unknown',
     memoryGb: (os.totalmem() / 2 ** 30).toFixed(1),
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     node20: process.version,
     node24,
+  }
+}
+
+/**
+ * The bench's scheduling policy when it is a real-time one (`chrt -f 10 npm run bench`): then
+ * other processes on a shared machine cannot preempt the measured ones. Linux only.
+ */
+function realtimePolicy() {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8')
+    // Fields after "(comm)": policy is field 41 of the whole line, the 39th after the name.
+    const policy = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38])
+    return { 1: 'SCHED_FIFO', 2: 'SCHED_RR' }[policy]
+  } catch {
+    return undefined
   }
 }
 
@@ -42,13 +66,24 @@ export function snapshotDist(from = join(ROOT, 'dist')) {
   }
   const dir = mkdtempSync(join(os.tmpdir(), 'ghcr-preflight-bench-dist-'))
   cpSync(src, dir, { recursive: true })
+  // ncc's chunk files: the code the action loads with `await import()` when a run needs it.
+  const chunks = readdirSync(src).filter((f) => /^\d+\.index\.js$/.test(f))
+  const entry = readFileSync(action, 'utf8')
   return {
     dir,
     action: join(dir, 'index.js'),
     cli: join(dir, 'cli', 'index.js'),
-    sizes: { action: statSync(action).size, cli: statSync(cli).size },
-    // @actions/core 3 bundles undici for its OIDC client (docs/benchmarks.md).
-    undici: /undici/i.test(readFileSync(action, 'utf8')),
+    sizes: {
+      action: statSync(action).size,
+      chunks: chunks.reduce((sum, f) => sum + statSync(join(src, f)).size, 0),
+      chunkCount: chunks.length,
+      cli: statSync(cli).size,
+    },
+    // Network packages evaluated by every start when they sit in the entry file (names they
+    // carry at run time: undici's, octokit's and @actions/http-client's user agents).
+    networkInEntry: ['undici', 'octokit-core.js', 'actions/http-client'].filter((name) =>
+      entry.includes(name),
+    ),
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   }
 }

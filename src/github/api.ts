@@ -1,8 +1,10 @@
 // The GitHub REST calls the preflight makes, as typed results. This is an I/O edge: it never
 // throws for an HTTP status, and turns transport failures (HttpFailure) into 'unreachable'.
-// Every call goes through the injected HttpClient, which owns timeouts, retries and redirects.
+// octokit makes each call (./octokit.ts); every request goes through the injected HttpClient,
+// which owns timeouts, retries and redirects, and every answer is classified here.
 
 import { HttpFailure, type HttpClient, type HttpResponse } from '../http/types.js'
+import { createRestTransport, type RestCall } from './octokit.js'
 
 /** The request could not be answered at all (timeout, refused, deadline, insecure URL). */
 export interface Unreachable {
@@ -117,46 +119,35 @@ export function createGitHubApi(options: GitHubApiOptions): GitHubApi {
   const base = options.apiUrl.replace(/\/+$/, '')
   // Unset: the HttpClient's own per-attempt timeout applies (it always has one).
   const timeoutMs = options.timeoutMs
+  const transport = createRestTransport({
+    baseUrl: base,
+    http: options.http,
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+  })
 
-  async function get(path: string, token: string): Promise<HttpResponse | Unreachable> {
-    const headers: Record<string, string> = {
-      Accept: 'application/vnd.github+json',
-      'X-GitHub-Api-Version': '2022-11-28',
-      'User-Agent': 'ghcr-preflight',
-    }
-    if (token) headers.Authorization = `Bearer ${token}`
-    try {
-      return await options.http.request({
-        method: 'GET',
-        url: `${base}${path}`,
-        headers,
-        ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-      })
-    } catch (e) {
-      const reason =
-        e instanceof HttpFailure
-          ? `${e.kind}: ${e.message}`
-          : `request failed: ${e instanceof Error ? e.message : String(e)}`
-      return { kind: 'unreachable', reason: scrub(reason, token) }
-    }
+  /** One REST call; its answer, whatever the status, or unreachable when there was none. */
+  async function send(call: RestCall, token: string): Promise<HttpResponse | Unreachable> {
+    const sent = await transport(call, token)
+    if ('answer' in sent) return sent.answer
+    return { kind: 'unreachable', reason: scrub(failureReason(sent.error), token) }
   }
 
   /**
    * GET a JSON answer: its value on 200, else the failure to return as it is (unreachable, not
    * JSON, an error status, and with `notFound` a 404 kept apart).
    */
-  async function getOk(path: string, token: string): Promise<Read<ApiFailure>>
+  async function getOk(call: RestCall, token: string): Promise<Read<ApiFailure>>
   async function getOk(
-    path: string,
+    call: RestCall,
     token: string,
     notFound: true,
   ): Promise<Read<ApiFailure | NotFound>>
   async function getOk(
-    path: string,
+    call: RestCall,
     token: string,
     notFound = false,
   ): Promise<Read<ApiFailure | NotFound>> {
-    const res = await get(path, token)
+    const res = await send(call, token)
     if (isUnreachable(res)) return { failure: res }
     if (notFound && res.status === 404) return { failure: notFoundOf(res) }
     const body = parseJson(res)
@@ -176,9 +167,17 @@ export function createGitHubApi(options: GitHubApiOptions): GitHubApi {
           reason: `not a file path in a repository: "${path}"`,
         }
       }
-      const query = ref ? `?ref=${encodeURIComponent(ref)}` : ''
+      // GitHub's own template for this URL (a file's `contents_url`) is `…/contents/{+path}`:
+      // the slashes stay, each segment is encoded here.
       const answer = await getOk(
-        `/repos/${enc(owner)}/${enc(repo)}/contents/${segments.map(enc).join('/')}${query}`,
+        (octokit, params) =>
+          octokit.request('GET /repos/{owner}/{repo}/contents/{+path}', {
+            owner,
+            repo,
+            path: segments.map(enc).join('/'),
+            ...(ref ? { ref } : {}),
+            ...params,
+          }),
         token,
         true,
       )
@@ -222,7 +221,7 @@ export function createGitHubApi(options: GitHubApiOptions): GitHubApi {
     },
 
     async rateLimit(token) {
-      const answer = await getOk('/rate_limit', token)
+      const answer = await getOk((octokit, params) => octokit.rest.rateLimit.get(params), token)
       if ('failure' in answer) return answer.failure
       const { res } = answer
       const result: RateLimitResult = { kind: 'ok', status: res.status }
@@ -238,7 +237,10 @@ export function createGitHubApi(options: GitHubApiOptions): GitHubApi {
     },
 
     async getUser(token) {
-      const answer = await getOk('/user', token)
+      const answer = await getOk(
+        (octokit, params) => octokit.rest.users.getAuthenticated(params),
+        token,
+      )
       if ('failure' in answer) return answer.failure
       const { res } = answer
       const login = asRecord(answer.value)?.login
@@ -253,7 +255,11 @@ export function createGitHubApi(options: GitHubApiOptions): GitHubApi {
     },
 
     async getOwner(owner, token) {
-      const answer = await getOk(`/users/${enc(owner)}`, token, true)
+      const answer = await getOk(
+        (octokit, params) => octokit.rest.users.getByUsername({ username: owner, ...params }),
+        token,
+        true,
+      )
       if ('failure' in answer) return answer.failure
       const { res } = answer
       const record = asRecord(answer.value)
@@ -271,7 +277,7 @@ export function createGitHubApi(options: GitHubApiOptions): GitHubApi {
     },
 
     async getOrg(org, token) {
-      const res = await get(`/orgs/${enc(org)}`, token)
+      const res = await send((octokit, params) => octokit.rest.orgs.get({ org, ...params }), token)
       if (isUnreachable(res)) return res
       if (res.status === 404) return notFoundOf(res)
       const body = parseJson(res)
@@ -291,9 +297,21 @@ export function createGitHubApi(options: GitHubApiOptions): GitHubApi {
     },
 
     async getPackage(ownerType, owner, name, token) {
-      const scope = ownerType === 'org' ? 'orgs' : 'users'
       const answer = await getOk(
-        `/${scope}/${enc(owner)}/packages/container/${enc(name)}`,
+        (octokit, params) =>
+          ownerType === 'org'
+            ? octokit.rest.packages.getPackageForOrganization({
+                org: owner,
+                package_type: 'container',
+                package_name: name,
+                ...params,
+              })
+            : octokit.rest.packages.getPackageForUser({
+                username: owner,
+                package_type: 'container',
+                package_name: name,
+                ...params,
+              }),
         token,
         true,
       )
@@ -321,6 +339,14 @@ export function createGitHubApi(options: GitHubApiOptions): GitHubApi {
 
 function enc(segment: string): string {
   return encodeURIComponent(segment)
+}
+
+/** Why a request got no answer: our client's failure (octokit passes it on as the cause). */
+function failureReason(e: unknown): string {
+  const cause = (e as { cause?: unknown })?.cause
+  const failure = e instanceof HttpFailure ? e : cause instanceof HttpFailure ? cause : undefined
+  if (failure) return `${failure.kind}: ${failure.message}`
+  return `request failed: ${e instanceof Error ? e.message : String(e)}`
 }
 
 /** Defence in depth: a transport message should never hold the token, but make sure. */

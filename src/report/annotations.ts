@@ -2,8 +2,8 @@
 // so the most important ones are annotated (errors first) and the full list, with every fix
 // step, goes to the log (and the job summary).
 
-import * as core from '@actions/core'
-import type { AnnotationProperties } from '@actions/core'
+import * as core from '../runner/core.js'
+import type { AnnotationProperties } from '../runner/core.js'
 import type { Finding, Severity } from '../findings/types.js'
 
 export interface AnnotationSink {

@@ -1,6 +1,6 @@
 // The step outputs (contracts §3). The password is masked before any output is written.
 
-import * as core from '@actions/core'
+import * as core from '../runner/core.js'
 import { contractShape } from '../findings/shape.js'
 import type { Finding } from '../findings/types.js'
 import type { Report } from './types.js'

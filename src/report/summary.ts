@@ -1,7 +1,7 @@
 // The job summary: the verdict, the checks, and every finding with its fix steps and links.
 // Image names, file names and messages can hold user-controlled text, so all of it is escaped.
 
-import * as core from '@actions/core'
+import * as core from '../runner/core.js'
 import { CATALOGUE } from '../findings/catalogue.js'
 import type { Finding, Severity } from '../findings/types.js'
 import { splitStep } from './fix-steps.js'

@@ -1,13 +1,26 @@
-// Finding the text of the running workflow file: the workflow-file input, else the checkout
-// in GITHUB_WORKSPACE, else the contents API at the workflow's commit (research §3.7).
+// Finding the text of the running workflow file: the workflow-file input (the checkout, else the
+// contents API), else the file at the workflow's commit (GITHUB_WORKFLOW_SHA) from the git
+// history in GITHUB_WORKSPACE, else the contents API at that commit (research §3.7). Never the
+// checked-out file of another commit or repository. Without a known commit (no
+// GITHUB_WORKFLOW_SHA), the checkout, else the API at GITHUB_WORKFLOW_REF's ref.
 // An I/O edge: every problem comes back as a sentence, never a throw.
 
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs'
 import { isAbsolute, join, relative, resolve, sep } from 'node:path'
 import type { RunContext } from '../context.js'
 import { MAX_WORKFLOW_BYTES, type GitHubApi } from '../github/api.js'
+import { readFileAtCommit } from './git.js'
 
-export type LoadedWorkflow = { path: string; text: string; source: 'workspace' | 'api' | 'input' }
+/**
+ * Where the text came from: the checked-out file (when a commit is known, proven to be that
+ * commit's), the workspace's git history at the commit (the checkout holds other content), the
+ * contents API, or the workflow-file input (read as before: the checkout, else the API).
+ */
+export type LoadedWorkflow = {
+  path: string
+  text: string
+  source: 'workspace' | 'git' | 'api' | 'input'
+}
 export type WorkflowLoad = LoadedWorkflow | { problem: string }
 
 export interface LoadWorkflowOptions {
@@ -38,7 +51,11 @@ export async function loadWorkflowFile(o: LoadWorkflowOptions): Promise<Workflow
   if (typeof path !== 'string') return path
 
   let workspaceProblem: string | undefined
-  if (ctx.workspace) {
+  if (!fromInput && ctx.workspace && ctx.workflowSha) {
+    const atCommit = await readAtCommit(ctx.workspace, ctx.workflowSha, path)
+    if (typeof atCommit !== 'string') return atCommit
+    workspaceProblem = atCommit
+  } else if (ctx.workspace) {
     const local = readInWorkspace(ctx.workspace, path)
     if ('text' in local)
       return { path, text: local.text, source: fromInput ? 'input' : 'workspace' }
@@ -68,6 +85,32 @@ export async function loadWorkflowFile(o: LoadWorkflowOptions): Promise<Workflow
   else why = `HTTP ${answer.status}${answer.message ? ` "${answer.message}"` : ''}`
   return {
     problem: `Could not read the workflow file ${path}: ${workspaceProblem}, and the contents API failed: ${why}.`,
+  }
+}
+
+/**
+ * The running file at GITHUB_WORKFLOW_SHA from the workspace's git history (./git.ts), whatever
+ * is checked out; or, when git cannot show that commit, why not (the caller asks the API).
+ */
+async function readAtCommit(
+  workspace: string,
+  sha: string,
+  path: string,
+): Promise<WorkflowLoad | string> {
+  const read = await readFileAtCommit({ workspace, sha, path, maxBytes: MAX_WORKFLOW_BYTES })
+  switch (read.kind) {
+    case 'file': {
+      // The checked-out copy, when it holds the same bytes, is the one the caller may have parsed.
+      const local = readInWorkspace(workspace, path)
+      const same = 'text' in local && local.text === read.text
+      return { path, text: read.text, source: same ? 'workspace' : 'git' }
+    }
+    case 'not-in-commit':
+      return { problem: `Could not read the workflow file ${path}: ${read.problem}.` }
+    case 'too-large':
+      return { problem: tooLarge(path, read.size) }
+    case 'unavailable':
+      return `${path} at commit ${sha.slice(0, 7)} is not in the workspace (${read.why})`
   }
 }
 
