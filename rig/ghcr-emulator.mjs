@@ -4,7 +4,7 @@
 // granted actions. Sections cited as §N are in /work/shared/research/ghcr-failure-modes.md.
 import { Agent, createServer, request as httpRequest } from 'node:http'
 import { randomBytes } from 'node:crypto'
-import { authorize, callerForSecret, callerLabel, findPackage, recordPush } from './world.mjs'
+import { MSG, authorize, callerForSecret, callerLabel, findPackage, recordPush } from './world.mjs'
 import { splitRepoPath } from './world.mjs'
 
 /**
@@ -99,8 +99,10 @@ export async function startGhcrEmulator(deps) {
 
   /**
    * GET /token (§2.2): anonymous pull of a public package → token; anonymous pull of anything
-   * else → 401; anonymous push → 403. With credentials: 200 for any credential (lenient, what
-   * hive-mind measured), or 403 for unknown/expired ones (strict, akuity/kargo#778) — §8.
+   * else → 401; anonymous push → 403. With credentials: 403 DENIED "denied" for an unknown,
+   * expired or revoked one (strict, the default: what ghcr.io does for a revoked classic PAT,
+   * https://github.com/jikig-ai/soleur/issues/8036), else a token whatever the credential may do
+   * (§2.2); `lenient` hands a token to any credential (what hive-mind measured, §8).
    * @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res
    * @param {URL} url @param {LogEntry} entry
    */
@@ -122,7 +124,7 @@ export async function startGhcrEmulator(deps) {
       const bad = caller.type !== 'token' || caller.token.expired || caller.token.revoked
       if (bad && world.token_endpoint === 'strict') {
         // The `denied: denied` seen at login with an expired PAT (§1.7).
-        return send(res, 403, errors('DENIED', 'denied'))
+        return send(res, 403, errors('DENIED', MSG.tokenDenied))
       }
     } else {
       for (const scope of scopes) {

@@ -60,6 +60,9 @@ export namespace MSG {
   let orgCreate: string
   let orgWrite: string
   let orgRead: string
+  function appInstallation(what: 'Create' | 'Write' | 'Read'): string
+  let noInstallation: string
+  let tokenDenied: string
   function forbidsClassic(org: string): string
   let ssoUnauthorized: string
 }
@@ -101,6 +104,11 @@ export type WorldOrg = {
    * Default package settings → Inherit access (§4.3)
    */
   inherit_access: boolean
+  /**
+   * an organisation-level refusal of the Actions
+   * installation that no package setting changes (https://github.com/airbus/sen/pull/173)
+   */
+  refuses_installations: boolean
 }
 export type WorldPackage = {
   owner: string
@@ -127,7 +135,8 @@ export type World = {
    */
   repository: string
   /**
-   * §2.2 vs §8: does /token refuse bad credentials?
+   * does /token refuse bad credentials? strict (the
+   * default) is what ghcr.io does (https://github.com/jikig-ai/soleur/issues/8036)
    */
   token_endpoint: 'lenient' | 'strict'
   owners: Record<string, 'user' | 'org'>
