@@ -99,8 +99,13 @@ async function agreement(s, run, rig, tokens, images) {
   } else if (result === 'fail' || result === 'skip') {
     // Would any candidate credential have pushed every image? Then `fail` was wrong.
     const candidates = []
+    // The github-token input when the scenario sets one (an App token passed in), else the
+    // run's own token.
     const runName = runTokenName(s.github)
-    if (runName) candidates.push(['github-token', s.actor ?? 'actor', tokens[runName]])
+    const runValue = s.inputs?.['github-token']
+      ? substitute(s.inputs['github-token'], tokens)
+      : runName && tokens[runName]
+    if (runValue) candidates.push(['github-token', s.actor ?? 'actor', runValue])
     const fb = s.inputs?.['fallback-token'] ? substitute(s.inputs['fallback-token'], tokens) : ''
     if (fb) {
       const fbName = Object.keys(tokens).find((n) => tokens[n] === fb)

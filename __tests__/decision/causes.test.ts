@@ -50,11 +50,51 @@ describe('resolveRunTokenFindings', () => {
     const r = resolveRunTokenFindings({
       ...base,
       staticFindings: [f('packages-permission-undeclared', { severity: 'warning' })],
-      registryFindings: [f('package-not-linked')],
+      registryFindings: [f('org-package-create-denied')],
       registryAnswers: [denied],
     })
     expect(r.findings.map((x) => [x.id, x.severity])).toEqual([
       ['packages-permission-undeclared', 'error'],
+    ])
+  })
+
+  it('write_package with no permissions block: package access is the cause, not the default', () => {
+    // "write_package" answers a token that may write packages (issue 9 item 7).
+    const r = resolveRunTokenFindings({
+      ...base,
+      staticFindings: [f('packages-permission-undeclared', { severity: 'warning' })],
+      registryFindings: [f('package-not-linked', { image: 'ghcr.io/a/b' })],
+      registryAnswers: [{ ...denied, message: 'permission_denied: write_package' }],
+    })
+    expect(r.findings.map((x) => [x.id, x.severity])).toEqual([
+      ['packages-permission-undeclared', 'warning'],
+      ['package-not-linked', 'error'],
+    ])
+    expect(r.findings[0]!.message).toContain('access list')
+  })
+
+  it('a missing permission does not hide a write_package answer', () => {
+    const r = resolveRunTokenFindings({
+      ...base,
+      staticPackages: 'not-write',
+      staticFindings: [f('packages-permission-missing', { line: 7 })],
+      registryFindings: [f('package-not-linked')],
+      registryAnswers: [{ ...denied, message: 'permission_denied: write_package' }],
+    })
+    expect(ids(r)).toEqual(['packages-permission-missing', 'package-not-linked'])
+  })
+
+  it('a registry finding with a located twin confirms it instead of repeating it', () => {
+    const r = resolveRunTokenFindings({
+      ...base,
+      staticFindings: [f('image-owner-mismatch', { image: 'ghcr.io/x/y', message: 'static' })],
+      registryFindings: [f('image-owner-mismatch', { image: 'ghcr.io/x/y', message: 'registry' })],
+      registryAnswers: [
+        { ...denied, message: 'permission_denied: The requested installation does not exist.' },
+      ],
+    })
+    expect(r.findings.map((x) => x.message)).toEqual([
+      'static. The registry confirmed it: registry',
     ])
   })
 
@@ -90,7 +130,9 @@ describe('resolveRunTokenFindings', () => {
       ],
       registryAnswers: [denied],
     })
-    expect(r.findings.map((x) => x.message)).toEqual(['linked to a/other'])
+    expect(r.findings.map((x) => x.message)).toEqual([
+      'linked to a/other. The registry confirmed it: registry',
+    ])
   })
 
   it('a proven push turns a "missing" permission into a notice and drops link hints', () => {

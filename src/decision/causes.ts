@@ -25,12 +25,17 @@ const PERMISSION_IDS: readonly FindingId[] = [
   'packages-permission-undeclared',
 ]
 
-/** Registry findings that only restate "this token has no packages: write". */
+/**
+ * Registry findings that only restate "this token has no packages: write": ghcr.io's
+ * installation refusal ("installation not allowed to Create|Write organization package", in
+ * personal namespaces too: macbre/push-to-ghcr#31) and refusals without a known reason. Not
+ * `package-not-linked`: "permission_denied: write_package" is the answer to a token that may
+ * write packages, so it is a cause of its own (tuna-os/tunaOS#642).
+ */
 const RESTATES_PERMISSION: readonly FindingId[] = [
   'org-package-create-denied',
   'org-package-write-denied',
   'github-token-denied',
-  'package-not-linked',
 ]
 
 function registrySaid(answers: ProbeOutcome[]): string | undefined {
@@ -58,6 +63,30 @@ function dedupe(findings: Finding[]): Finding[] {
   })
 }
 
+/**
+ * A registry finding with a located twin (same id and image: the image check's
+ * `image-owner-mismatch`, the REST API's `package-not-linked` naming the linked repository)
+ * adds its words to the twin instead of repeating it.
+ */
+function mergeTwins(located: Finding[], registry: Finding[]): Finding[] {
+  const out = [...located]
+  const extra: Finding[] = []
+  for (const r of registry) {
+    const i = out.findIndex((l) => l.id === r.id && (l.image ?? '') === (r.image ?? ''))
+    if (i < 0) {
+      extra.push(r)
+      continue
+    }
+    const twin = out[i]!
+    out[i] = {
+      ...twin,
+      severity: r.severity === 'error' ? 'error' : twin.severity,
+      message: appendSentence(twin.message, `The registry confirmed it: ${r.message}`),
+    }
+  }
+  return [...out, ...extra]
+}
+
 export function resolveRunTokenFindings(f: RunTokenCauseFacts): { findings: Finding[] } {
   if (f.runProven) {
     // The registry accepted the upload: link hints are moot, and a "missing" permission means the
@@ -79,6 +108,13 @@ export function resolveRunTokenFindings(f: RunTokenCauseFacts): { findings: Find
 
   const confirmation = registrySaid(f.registryAnswers)
   const refused = confirmation !== undefined
+  // The link finding from the REST API names the linked repository: it replaces its twin.
+  const registry = (keep: Finding[]): Finding[] =>
+    mergeTwins([...f.linkFindings], keep).filter((x) => !f.staticFindings.includes(x))
+  const withStatic = (statics: Finding[], keep: Finding[]): Finding[] => {
+    const merged = mergeTwins(statics, registry(keep))
+    return dedupe(merged)
+  }
 
   if (refused && f.untrusted === 'fork-pull-request') {
     // A fork's token is read-only whatever the file says: the fork is the cause.
@@ -86,11 +122,19 @@ export function resolveRunTokenFindings(f: RunTokenCauseFacts): { findings: Find
       s.id === 'fork-pull-request' ? { ...s, message: appendSentence(s.message, confirmation) } : s,
     )
     const keep = f.registryFindings.filter((r) => !RESTATES_PERMISSION.includes(r.id))
-    return { findings: dedupe([...findings, ...keep, ...f.linkFindings]) }
+    return { findings: withStatic(findings, keep) }
   }
 
   const permission = f.staticFindings.find((s) => PERMISSION_IDS.includes(s.id))
-  if (refused && permission) {
+  const installationRefusal = f.registryFindings.some((r) => RESTATES_PERMISSION.includes(r.id))
+  // "write_package" proves the token could write packages: with no permissions block, the
+  // repository's default gave write, so the package's access list is the cause, not the
+  // undeclared permission (issue 9 item 7; tuna-os/tunaOS#642).
+  const writeProven =
+    permission?.id === 'packages-permission-undeclared' &&
+    !installationRefusal &&
+    f.registryFindings.some((r) => r.id === 'package-not-linked')
+  if (refused && permission && !writeProven) {
     // The job's permissions are the cause; the registry's text becomes the proof.
     const findings = f.staticFindings.map((s) =>
       s === permission
@@ -98,12 +142,23 @@ export function resolveRunTokenFindings(f: RunTokenCauseFacts): { findings: Find
         : s,
     )
     const keep = f.registryFindings.filter((r) => !RESTATES_PERMISSION.includes(r.id))
-    return { findings: dedupe([...findings, ...keep, ...f.linkFindings]) }
+    return { findings: withStatic(findings, keep) }
+  }
+  if (writeProven && permission) {
+    const findings = f.staticFindings.map((s) =>
+      s === permission
+        ? {
+            ...s,
+            message: appendSentence(
+              s.message,
+              'In this run the default gave the token packages: write (the registry answered "permission_denied: write_package", its answer to a token that may write packages), so the package\'s access list is what refuses the push; declaring the permission is still worth doing',
+            ),
+          }
+        : s,
+    )
+    return { findings: withStatic(findings, f.registryFindings) }
   }
 
-  // The file allows write (or cannot tell): the registry's reason stands. Prefer the REST API's
-  // link finding (it names the linked repository) over the registry's generic one.
-  const linkIds = new Set(f.linkFindings.map((l) => `${l.id}|${l.image ?? ''}`))
-  const registry = f.registryFindings.filter((r) => !linkIds.has(`${r.id}|${r.image ?? ''}`))
-  return { findings: dedupe([...f.staticFindings, ...registry, ...f.linkFindings]) }
+  // The file allows write (or cannot tell): the registry's reason stands.
+  return { findings: withStatic(f.staticFindings, f.registryFindings) }
 }

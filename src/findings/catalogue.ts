@@ -444,6 +444,17 @@ export const CATALOGUE: Record<FindingId, CatalogueEntry> = {
     ],
     docs: [DOC.publishWithActions, DOC.packageAccess, DOC.tokenPermissions],
   },
+  'github-token-app-token': {
+    severity: 'error',
+    title: "github-token is another GitHub App's token",
+    when: "The registry answers the `github-token` input with `permission_denied: installation not allowed to …`: it is a GitHub App installation token, not the run's own GITHUB_TOKEN.",
+    why: 'The token passed as `github-token` is a GitHub App installation token (e.g. from actions/create-github-app-token), not the run\'s own GITHUB_TOKEN: GitHub Packages accepts no App token but a run\'s own, whatever permissions the App has ("permission_denied: installation not allowed to Create organization package").',
+    fix: (place, d) => [
+      `Remove the \`github-token\` input (it defaults to \`\${{ github.token }}\`) and let the run's own token push: ${addPermissionsStep(place, d).replace(/^Under/, 'under')}`,
+      `Or log in with a classic PAT with \`write:packages\` (${newClassicPatUrl(place)}) stored as \`GHCR_TOKEN\` and passed as \`fallback-token: \${{ secrets.GHCR_TOKEN }}\``,
+    ],
+    docs: [DOC.packagePermissions, DOC.publishWithActions],
+  },
   'fallback-token-missing': {
     severity: 'warning',
     title: 'fallback token is empty',

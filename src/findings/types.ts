@@ -25,6 +25,7 @@ export const FINDING_IDS = [
   'org-package-create-denied',
   'org-package-write-denied',
   'github-token-denied',
+  'github-token-app-token',
   // fallback token
   'fallback-token-missing',
   'fallback-token-fine-grained',
