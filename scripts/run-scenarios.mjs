@@ -86,8 +86,16 @@ async function agreement(s, run, rig, tokens, images) {
   const problems = []
   const out = run.outputs
   const result = out.result
-  const push = (username, password, image) =>
-    rig.skopeoPush({ image, tag: `agree-${Date.now().toString(36)}`, username, password })
+  // `image` may carry the tag the workflow pushes (scenario `pushes:`), else a fresh one.
+  const push = (username, password, image) => {
+    const colon = image.indexOf(':', image.lastIndexOf('/') + 1)
+    return rig.skopeoPush({
+      image: colon < 0 ? image : image.slice(0, colon),
+      tag: colon < 0 ? `agree-${Date.now().toString(36)}` : image.slice(colon + 1),
+      username,
+      password,
+    })
+  }
   if (result === 'ready' || result === 'fallback') {
     for (const image of images) {
       const r = await push(out.username, out.password, image)
@@ -185,7 +193,9 @@ async function main() {
           timeoutMs: 60_000,
         })
         const { problems } = checkExpect(s, run)
-        let images = (run.outputs.images ?? '').split('\n').filter(Boolean)
+        // What the workflow really pushes (`pushes:`, names as written, capitals kept), else
+        // the names the action exported.
+        let images = (s.pushes ?? (run.outputs.images ?? '').split('\n')).filter(Boolean)
         if (s.agreement !== false && images.length > 0 && problems.length === 0) {
           images = images.map((i) => i.replace(/^[^/]+\//, ''))
           problems.push(...(await agreement(s, run, rig, tokens, images)))

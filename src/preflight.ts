@@ -18,6 +18,7 @@ import type { GitHubApi } from './github/api.js'
 import type { HttpClient } from './http/types.js'
 import type { CheckedImage } from './image/check.js'
 import { normaliseImages } from './image/inputs.js'
+import { judgePushNames } from './image/push-names.js'
 import { checkRegistryHost } from './image/registry-host.js'
 import type { Inputs } from './inputs.js'
 import { checkPackageLink, type PackageLink } from './package/linkage.js'
@@ -214,6 +215,21 @@ export async function preflight(
 
   findings.push(...workflow.findings)
   checks.push(...workflow.checks)
+  // Never a false pass on a name Docker refuses: the probe checked the lower-cased name, which
+  // only counts when the workflow's push uses it.
+  const nameCase = judgePushNames({
+    facts: workflow.pushNames,
+    imageInputs: inputs.images,
+    run: { repository: ctx.repository, owner: ctx.owner, actor: ctx.actor },
+    place,
+    inputFindings: findings.filter((f) => f.id === 'image-name-uppercase'),
+  })
+  findings.splice(
+    0,
+    findings.length,
+    ...findings.filter((f) => f.id !== 'image-name-uppercase'),
+    ...nameCase.findings,
+  )
 
   // Registry answers → findings per credential.
   const resultsFor = (source: ProbeCredential['source']): ProbeResult[] =>
@@ -277,7 +293,7 @@ export async function preflight(
     ? { source: 'fallback-token', usable: fallbackCandidate, probes: fallbackVerdicts }
     : undefined
   const decision = decide({
-    imageBlocked: imageBlocked || images.length === 0,
+    imageBlocked: imageBlocked || nameCase.blocked || images.length === 0,
     ...(event.untrusted ? { untrusted: event.untrusted } : {}),
     onUntrusted: inputs.onUntrusted,
     probeEnabled,

@@ -7,6 +7,8 @@ import type { RunContext } from './context.js'
 import { makeFinding } from './findings/catalogue.js'
 import type { Finding, Place } from './findings/types.js'
 import type { GitHubApi } from './github/api.js'
+import type { PushNameFacts } from './image/push-names.js'
+import { pushNameFacts } from './image/push-names-from-workflow.js'
 import type { Inputs } from './inputs.js'
 import type { Check } from './report/types.js'
 import { analyseRunningJob, findPreflightSteps } from './workflow/analyse.js'
@@ -23,6 +25,8 @@ export interface WorkflowFacts {
   /** The preflight step passes a `fallback-token` input (whatever its value in this run). */
   fallbackConfigured: boolean
   fallbackAt?: { file: string; line?: number; column?: number }
+  /** The running job's push names (issue 9 item 4); absent when the job could not be read. */
+  pushNames?: PushNameFacts
 }
 
 export interface AnalyseWorkflowOptions {
@@ -108,6 +112,7 @@ export async function analyseWorkflow(o: AnalyseWorkflowOptions): Promise<Workfl
     })
   }
   if (analysis.job) {
+    facts.pushNames = pushNameFacts(parsed.workflow, analysis.job, loaded.path, o.registry)
     const step = findPreflightSteps(analysis.job).find((s) => s.fallbackConfigured)
     if (step) {
       facts.fallbackConfigured = true

@@ -1,0 +1,176 @@
+// Issue 9 item 4: never a false pass on a name Docker refuses. Workflows written for these tests
+// reproduce public patterns: the README-style `tags: ghcr.io/${{ github.repository }}:latest`
+// (LunaTechLab/MoonTV#191), docker/metadata-action tags, and `${GITHUB_REPOSITORY,,}` in bash.
+import { describe, expect, it } from '@jest/globals'
+import type { Place } from '../../src/findings/types.js'
+import { pushNameFacts } from '../../src/image/push-names-from-workflow.js'
+import { capitalsInRun, judgePushNames, type RunNames } from '../../src/image/push-names.js'
+import { parseWorkflow } from '../../src/workflow/parse.js'
+
+const place: Place = {
+  serverUrl: 'https://github.com',
+  repository: 'RiverOnVenus/MoonTV',
+  registry: 'ghcr.io',
+}
+const run: RunNames = { repository: 'RiverOnVenus/MoonTV', owner: 'RiverOnVenus', actor: 'Bob' }
+const FILE = '.github/workflows/image.yml'
+
+function workflow(steps: string): string {
+  return `on: push
+jobs:
+  image:
+    runs-on: ubuntu-latest
+    permissions: { contents: read, packages: write }
+    steps:
+      - uses: actions/checkout@v4
+      - id: ghcr
+        uses: craigedmunds/ghcr-preflight@v1
+        with:
+          image: ghcr.io/\${{ github.repository }}
+${steps}`
+}
+
+function judge(text: string, imageInputs = ['ghcr.io/RiverOnVenus/MoonTV'], r = run) {
+  const parsed = parseWorkflow(text, FILE)
+  if (!parsed.ok) throw new Error(parsed.message)
+  const job = parsed.workflow.jobs[0]!
+  const facts = pushNameFacts(parsed.workflow, job, FILE, 'ghcr.io')
+  return judgePushNames({ facts, imageInputs, run: r, place, inputFindings: [] })
+}
+
+describe('capitalsInRun', () => {
+  it.each<[string, string[]]>([
+    ['ghcr.io/${{ github.repository }}:latest', ['RiverOnVenus', 'MoonTV']],
+    ['ghcr.io/${{ github.repository_owner }}/app:${{ github.sha }}', ['RiverOnVenus']],
+    ['ghcr.io/$GITHUB_REPOSITORY:1', ['RiverOnVenus', 'MoonTV']],
+    ['ghcr.io/${GITHUB_REPOSITORY,,}:1', []],
+    ['ghcr.io/owner/App:latest', ['App']],
+    ['ghcr.io/owner/app:Latest', []],
+    ['ghcr.io/${{ env.OWNER }}/app', []],
+    ['ghcr.io/$(echo $GITHUB_REPOSITORY | tr A-Z a-z):1', []],
+  ])('%s → %j', (raw, capitals) => {
+    expect(capitalsInRun(raw, run).capitals).toEqual(capitals)
+  })
+})
+
+describe('judgePushNames', () => {
+  it('a push tag built from github.repository with capitals fails on the push line', () => {
+    const r = judge(
+      workflow(`      - uses: docker/build-push-action@v6
+        with:
+          push: true
+          tags: ghcr.io/\${{ github.repository }}:latest
+`),
+    )
+    expect(r.blocked).toBe(true)
+    expect(r.findings).toHaveLength(1)
+    expect(r.findings[0]).toMatchObject({
+      id: 'image-name-uppercase',
+      severity: 'error',
+      file: FILE,
+      line: 15,
+    })
+    expect(r.findings[0]!.message).toContain('"ghcr.io/RiverOnVenus/MoonTV:latest" in this run')
+    expect(r.findings[0]!.message).toContain('repository name must be lowercase')
+  })
+
+  it('the same tag is fine when the owner has no capitals in this run', () => {
+    const r = judge(
+      workflow(`      - uses: docker/build-push-action@v6
+        with:
+          push: true
+          tags: ghcr.io/\${{ github.repository }}:latest
+`),
+      ['ghcr.io/octo/app'],
+      { repository: 'octo/app', owner: 'octo', actor: 'octo' },
+    )
+    expect(r).toEqual({ findings: [], blocked: false })
+  })
+
+  it.each([
+    [
+      'docker/metadata-action tags',
+      `      - id: meta
+        uses: docker/metadata-action@v5
+        with:
+          images: ghcr.io/\${{ github.repository }}
+      - uses: docker/build-push-action@v6
+        with:
+          push: true
+          tags: \${{ steps.meta.outputs.tags }}
+`,
+    ],
+    [
+      'bash lower-casing',
+      `      - run: docker push "ghcr.io/\${GITHUB_REPOSITORY,,}:latest"
+`,
+    ],
+    [
+      "the preflight's images output",
+      `      - run: docker push "\${{ steps.ghcr.outputs.images }}:latest"
+`,
+    ],
+    [
+      'tr in an earlier step',
+      `      - run: echo "IMAGE=$(echo ghcr.io/$GITHUB_REPOSITORY | tr '[:upper:]' '[:lower:]')" >> "$GITHUB_ENV"
+      - run: docker push "$IMAGE:latest"
+`,
+    ],
+  ])(
+    'input capitals pass (as a warning elsewhere) when the push is lower-cased: %s',
+    (_n, steps) => {
+      const r = judge(workflow(steps))
+      expect(r.blocked).toBe(false)
+      expect(r.findings).toEqual([])
+    },
+  )
+
+  it('input capitals with no push in this job fail on the input line', () => {
+    const r = judge(workflow(''))
+    expect(r.blocked).toBe(true)
+    expect(r.findings[0]).toMatchObject({ severity: 'error', file: FILE, line: 11, column: 11 })
+    expect(r.findings[0]!.message).toContain('ghcr.io/riveronvenus/moontv')
+  })
+
+  it('input capitals fail when the workflow cannot be read', () => {
+    const r = judgePushNames({
+      facts: undefined,
+      imageInputs: ['ghcr.io/Owner/app'],
+      run,
+      place,
+      inputFindings: [],
+    })
+    expect(r.blocked).toBe(true)
+    expect(r.findings[0]!.file).toBeUndefined()
+  })
+
+  it('a literal capital in a docker push command fails on its line', () => {
+    const r = judge(
+      workflow(`      - run: |
+          docker build -t ghcr.io/riveronvenus/MoonTV:1 .
+          docker push ghcr.io/riveronvenus/MoonTV:1
+`),
+      ['ghcr.io/riveronvenus/moontv'],
+    )
+    expect(r.blocked).toBe(true)
+    expect(r.findings.map((f) => f.line)).toContain(14)
+  })
+
+  it('lower-case input and lower-case pushes: nothing to say', () => {
+    const r = judge(
+      workflow(`      - run: docker push ghcr.io/riveronvenus/moontv:1
+`),
+      ['ghcr.io/riveronvenus/moontv'],
+    )
+    expect(r).toEqual({ findings: [], blocked: false })
+  })
+
+  it('pushes to another registry are not judged', () => {
+    const r = judge(
+      workflow(`      - run: docker push docker.io/RiverOnVenus/moontv:1
+`),
+      ['ghcr.io/riveronvenus/moontv'],
+    )
+    expect(r.blocked).toBe(false)
+  })
+})
