@@ -4,7 +4,15 @@
 // granted actions. Sections cited as §N are in /work/shared/research/ghcr-failure-modes.md.
 import { Agent, createServer, request as httpRequest } from 'node:http'
 import { randomBytes } from 'node:crypto'
-import { MSG, authorize, callerForSecret, callerLabel, findPackage, recordPush } from './world.mjs'
+import {
+  MSG,
+  authorize,
+  callerForSecret,
+  callerLabel,
+  findPackage,
+  recordPush,
+  scriptedAnswer,
+} from './world.mjs'
 import { splitRepoPath } from './world.mjs'
 
 /**
@@ -44,6 +52,18 @@ const HOP_BY_HOP = new Set([
 
 /** @param {string} code @param {string} message */
 const errors = (code, message) => JSON.stringify({ errors: [{ code, message }] })
+/**
+ * A scripted (real) answer's body: only the fields the report shows; none → an empty body.
+ * @param {import('./world.mjs').ScriptedAnswer} a
+ */
+const scriptedBody = (a) =>
+  a.code === undefined && a.message === undefined
+    ? ''
+    : JSON.stringify({
+        errors: [
+          { ...(a.code ? { code: a.code } : {}), ...(a.message ? { message: a.message } : {}) },
+        ],
+      })
 const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms))
 
 /**
@@ -121,6 +141,11 @@ export async function startGhcrEmulator(deps) {
       secret = decoded.slice(decoded.indexOf(':') + 1)
       const caller = callerForSecret(world, secret)
       entry.credential = callerLabel(caller)
+      const scripted = scriptedAnswer(world, caller, 'token')
+      if (scripted) {
+        entry.message = scripted.message
+        return send(res, scripted.status, scriptedBody(scripted))
+      }
       const bad = caller.type !== 'token' || caller.token.expired || caller.token.revoked
       if (bad && world.token_endpoint === 'strict') {
         // The `denied: denied` seen at login with an expired PAT (§1.7).
@@ -245,6 +270,19 @@ export async function startGhcrEmulator(deps) {
           ? 'write'
           : undefined
     if (!need) return send(res, 405, errors('UNSUPPORTED', 'The operation is unsupported.'))
+    const step =
+      method === 'POST' && m[2] === 'blobs' && m[3].startsWith('uploads')
+        ? 'upload'
+        : method === 'PUT' && m[2] === 'manifests'
+          ? 'manifest'
+          : need === 'read'
+            ? 'pull'
+            : undefined
+    const scripted = step ? scriptedAnswer(deps.getWorld(), caller, step) : undefined
+    if (scripted) {
+      entry.message = scripted.message
+      return send(res, scripted.status, scriptedBody(scripted))
+    }
     const decision = authorize(deps.getWorld(), caller, repoPath, need)
     if (!decision.allow) {
       return refuse(decision, `repository:${repoPath}:${need === 'write' ? 'pull,push' : 'pull'}`)

@@ -48,6 +48,16 @@ export function authorize(
  * @returns {WorldPackage|undefined} the new package, if one was created
  */
 export function recordPush(world: World, caller: Caller, repoPath: string): WorldPackage | undefined
+/**
+ * The scripted answer for this caller at this step, if the world has one.
+ * @param {World} world @param {Caller} caller @param {ScriptedAnswer['step']} step
+ * @returns {ScriptedAnswer|undefined}
+ */
+export function scriptedAnswer(
+  world: World,
+  caller: Caller,
+  step: ScriptedAnswer['step'],
+): ScriptedAnswer | undefined
 /** A safe label for logs: the token's name, never its value. @param {Caller} caller */
 export function callerLabel(caller: Caller): string
 export namespace MSG {
@@ -144,6 +154,35 @@ export type World = {
   tokens: Record<string, WorldToken>
   packages: WorldPackage[]
   files: Record<string, string>
+  /**
+   * real answers replayed verbatim (corpus replay)
+   */
+  answers: ScriptedAnswer[]
+}
+/**
+ * A registry answer taken from a real failure report, given to one credential at one step
+ * instead of what the rules below would answer: the corpus replay gives each case's quoted
+ * status and message exactly where the real client got them.
+ */
+export type ScriptedAnswer = {
+  /**
+   * the token's name in `tokens`
+   */
+  token: string
+  /**
+   * token service; POST …/blobs/uploads/;
+   * PUT …/manifests/…; GET/HEAD of blobs or manifests
+   */
+  step: 'token' | 'upload' | 'manifest' | 'pull'
+  status: number
+  /**
+   * errors[0].code; omitted with message → empty body
+   */
+  code?: string | undefined
+  /**
+   * errors[0].message
+   */
+  message?: string | undefined
 }
 export type Caller =
   | {

@@ -43,6 +43,17 @@ import { randomBytes } from 'node:crypto'
  * @property {Record<string, WorldToken>} tokens
  * @property {WorldPackage[]} packages
  * @property {Record<string, string>} files
+ * @property {ScriptedAnswer[]} answers         real answers replayed verbatim (corpus replay)
+ * @typedef {object} ScriptedAnswer
+ *   A registry answer taken from a real failure report, given to one credential at one step
+ *   instead of what the rules below would answer: the corpus replay gives each case's quoted
+ *   status and message exactly where the real client got them.
+ * @property {string} token                     the token's name in `tokens`
+ * @property {'token'|'upload'|'manifest'|'pull'} step   token service; POST …/blobs/uploads/;
+ *   PUT …/manifests/…; GET/HEAD of blobs or manifests
+ * @property {number} status
+ * @property {string} [code]                    errors[0].code; omitted with message → empty body
+ * @property {string} [message]                 errors[0].message
  * @typedef {{ type: 'anonymous' } | { type: 'unknown' } | { type: 'token', token: WorldToken }} Caller
  * @typedef {{ allow: false, status: number, code: string, message: string, challenge?: boolean }} Denial
  * @typedef {{ allow: true, actions: string[] } | Denial} Decision
@@ -207,6 +218,24 @@ export function buildWorld(input) {
       inherit_access: typeof p.inherit_access === 'boolean' ? p.inherit_access : undefined,
     })
   })
+  const answers = (Array.isArray(gh.answers) ? gh.answers : []).map((raw, i) => {
+    const a = obj(raw, `github.answers[${i}]`)
+    const where = `github.answers[${i}]`
+    if (typeof a.token !== 'string' || !(a.token in tokens)) {
+      throw new Error(`world: ${where}.token must name one of github.tokens`)
+    }
+    if (!['token', 'upload', 'manifest', 'pull'].includes(a.step)) {
+      throw new Error(`world: ${where}.step must be token, upload, manifest or pull`)
+    }
+    if (!Number.isInteger(a.status) || a.status < 100 || a.status > 599) {
+      throw new Error(`world: ${where}.status must be an HTTP status`)
+    }
+    /** @type {ScriptedAnswer} */
+    const answer = { token: a.token, step: a.step, status: a.status }
+    if (a.code !== undefined) answer.code = String(a.code)
+    if (a.message !== undefined) answer.message = String(a.message)
+    return answer
+  })
   const tokenEndpoint = gh.token_endpoint ?? 'strict'
   if (tokenEndpoint !== 'lenient' && tokenEndpoint !== 'strict') {
     throw new Error('world: github.token_endpoint must be lenient or strict')
@@ -219,6 +248,7 @@ export function buildWorld(input) {
     tokens,
     packages,
     files: { ...obj(input.files, 'files') },
+    answers,
   }
 }
 
@@ -435,6 +465,16 @@ export function recordPush(world, caller, repoPath) {
   })
   world.packages.push(pkg)
   return pkg
+}
+
+/**
+ * The scripted answer for this caller at this step, if the world has one.
+ * @param {World} world @param {Caller} caller @param {ScriptedAnswer['step']} step
+ * @returns {ScriptedAnswer|undefined}
+ */
+export function scriptedAnswer(world, caller, step) {
+  if (caller.type !== 'token') return undefined
+  return world.answers.find((a) => a.token === caller.token.name && a.step === step)
 }
 
 /** A safe label for logs: the token's name, never its value. @param {Caller} caller */

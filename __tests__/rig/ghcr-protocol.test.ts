@@ -461,3 +461,48 @@ describe('faults, latency and the log', () => {
     expect(text).not.toContain(Buffer.from(`u:${tokens.pat}`).toString('base64'))
   })
 })
+
+describe('scripted answers (the corpus replay)', () => {
+  it('gives one credential a real answer at its step, everyone else the rules', async () => {
+    const github = baseGithub()
+    github.answers = [
+      // tuna-os/tunaOS#642, replayed for the run's token at the upload start.
+      {
+        token: 'github',
+        step: 'upload',
+        status: 403,
+        code: 'DENIED',
+        message: 'permission_denied: write_package',
+      },
+      // A bare refusal at the token service (podman: "403 (Forbidden)"): the code alone.
+      { token: 'pat', step: 'token', status: 403, code: 'DENIED' },
+    ]
+    const { tokens } = rig.setWorld({ repository: REPO, github })
+    expect(await rawPushProbe(rig.registryUrl, 'craigedmunds/scripted', tokens.github)).toEqual({
+      stage: 'upload',
+      status: 403,
+      message: 'permission_denied: write_package',
+    })
+    const token = await fetch(
+      `${rig.registryUrl}/token?service=ghcr.io&scope=repository:craigedmunds/x:pull,push`,
+      { headers: { authorization: basic('u', tokens.pat) } },
+    )
+    expect(token.status).toBe(403)
+    expect(await json(token)).toEqual({ errors: [{ code: 'DENIED' }] })
+    // Not scripted: the rules answer (a classic PAT with write:packages in its own namespace).
+    expect(await rawPushProbe(rig.registryUrl, 'craigedmunds/scripted', tokens.oauth)).toEqual({
+      stage: 'upload',
+      status: 202,
+      message: undefined,
+    })
+  })
+
+  it('rejects an answer for a token the world does not have', () => {
+    expect(() =>
+      rig.setWorld({
+        repository: REPO,
+        github: { answers: [{ token: 'ghost', step: 'upload', status: 403 }] },
+      }),
+    ).toThrow(/answers\[0\]\.token must name one of github\.tokens/)
+  })
+})
