@@ -18,7 +18,7 @@ import type { GitHubApi } from './github/api.js'
 import type { HttpClient } from './http/types.js'
 import type { CheckedImage } from './image/check.js'
 import { normaliseImages } from './image/inputs.js'
-import { judgePushNames } from './image/push-names.js'
+import { judgePushLogin, judgePushNames } from './image/push-names.js'
 import { checkRegistryHost } from './image/registry-host.js'
 import type { Inputs } from './inputs.js'
 import { checkPackageLink, type PackageLink } from './package/linkage.js'
@@ -224,11 +224,14 @@ export async function preflight(
     place,
     inputFindings: findings.filter((f) => f.id === 'image-name-uppercase'),
   })
+  // A job that pushes but never logs in pushes with no credential, whatever was proven here.
+  const login = judgePushLogin(workflow.pushNames, place)
   findings.splice(
     0,
     findings.length,
     ...findings.filter((f) => f.id !== 'image-name-uppercase'),
     ...nameCase.findings,
+    ...login.findings,
   )
 
   // Registry answers → findings per credential.
@@ -247,6 +250,9 @@ export async function preflight(
       place,
       runRepository: ctx.repository,
       runTokenHasWrite: workflow.packages === 'write' && !event.untrusted,
+      ...(workflow.pushNames?.githubTokenInput
+        ? { githubTokenInput: workflow.pushNames.githubTokenInput }
+        : {}),
     })
   }
   const runResults = resultsFor('github-token')
@@ -266,6 +272,9 @@ export async function preflight(
     untrusted: event.untrusted,
     runProven,
     staticPackages: workflow.packages,
+    ...(workflow.pushNames?.githubTokenInput
+      ? { githubTokenInput: workflow.pushNames.githubTokenInput }
+      : {}),
   })
   findings.splice(0, findings.length, ...runTokenFindings.findings)
 
@@ -293,7 +302,7 @@ export async function preflight(
     ? { source: 'fallback-token', usable: fallbackCandidate, probes: fallbackVerdicts }
     : undefined
   const decision = decide({
-    imageBlocked: imageBlocked || nameCase.blocked || images.length === 0,
+    imageBlocked: imageBlocked || nameCase.blocked || login.blocked || images.length === 0,
     ...(event.untrusted ? { untrusted: event.untrusted } : {}),
     onUntrusted: inputs.onUntrusted,
     probeEnabled,

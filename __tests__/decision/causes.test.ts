@@ -58,8 +58,9 @@ describe('resolveRunTokenFindings', () => {
     ])
   })
 
-  it('write_package with no permissions block: package access is the cause, not the default', () => {
-    // "write_package" answers a token that may write packages (issue 9 item 7).
+  it('write_package with no permissions block: both the package access and the permission', () => {
+    // Real runs got write_package for a package without Actions access (tuna-os/tunaOS#642) and
+    // for a token without write (GoogleCloudPlatform/cloud-foundation-fabric#998).
     const r = resolveRunTokenFindings({
       ...base,
       staticFindings: [f('packages-permission-undeclared', { severity: 'warning' })],
@@ -67,10 +68,38 @@ describe('resolveRunTokenFindings', () => {
       registryAnswers: [{ ...denied, message: 'permission_denied: write_package' }],
     })
     expect(r.findings.map((x) => [x.id, x.severity])).toEqual([
-      ['packages-permission-undeclared', 'warning'],
       ['package-not-linked', 'error'],
+      ['packages-permission-undeclared', 'error'],
     ])
-    expect(r.findings[0]!.message).toContain('access list')
+    expect(r.findings[1]!.message).toContain('Manage Actions access')
+  })
+
+  it('a github-token that is not the run token: the job permissions are not what was refused', () => {
+    // camunda/camunda-platform-helm#5521: an App token passed in, a bare 403.
+    const r = resolveRunTokenFindings({
+      ...base,
+      githubTokenInput: '${{ steps.app.outputs.token }}',
+      staticFindings: [f('packages-permission-undeclared', { severity: 'warning' })],
+      registryFindings: [f('github-token-denied')],
+      registryAnswers: [{ ...denied, message: undefined }],
+    })
+    expect(r.findings.map((x) => [x.id, x.severity])).toEqual([
+      ['packages-permission-undeclared', 'warning'],
+      ['github-token-denied', 'error'],
+    ])
+  })
+
+  it('a refused credential (token service) does not confirm the permission', () => {
+    const r = resolveRunTokenFindings({
+      ...base,
+      staticFindings: [f('packages-permission-undeclared', { severity: 'warning' })],
+      registryFindings: [f('github-token-denied')],
+      registryAnswers: [{ verdict: 'unauthorized', step: 'token', status: 403, roundTrips: 2 }],
+    })
+    expect(r.findings.map((x) => [x.id, x.severity])).toEqual([
+      ['packages-permission-undeclared', 'warning'],
+      ['github-token-denied', 'error'],
+    ])
   })
 
   it('a missing permission does not hide a write_package answer', () => {
@@ -81,7 +110,7 @@ describe('resolveRunTokenFindings', () => {
       registryFindings: [f('package-not-linked')],
       registryAnswers: [{ ...denied, message: 'permission_denied: write_package' }],
     })
-    expect(ids(r)).toEqual(['packages-permission-missing', 'package-not-linked'])
+    expect(ids(r)).toEqual(['package-not-linked', 'packages-permission-missing'])
   })
 
   it('a registry finding with a located twin confirms it instead of repeating it', () => {

@@ -4,7 +4,12 @@
 import { describe, expect, it } from '@jest/globals'
 import type { Place } from '../../src/findings/types.js'
 import { pushNameFacts } from '../../src/image/push-names-from-workflow.js'
-import { capitalsInRun, judgePushNames, type RunNames } from '../../src/image/push-names.js'
+import {
+  capitalsInRun,
+  judgePushLogin,
+  judgePushNames,
+  type RunNames,
+} from '../../src/image/push-names.js'
 import { parseWorkflow } from '../../src/workflow/parse.js'
 
 const place: Place = {
@@ -172,5 +177,96 @@ describe('judgePushNames', () => {
       ['ghcr.io/riveronvenus/moontv'],
     )
     expect(r.blocked).toBe(false)
+  })
+})
+
+describe('judgePushLogin', () => {
+  // docker/build-push-action#617, bsubio/cli#153: a job that pushes but never logs in.
+  const facts = (steps: string, uses = 'craigedmunds/ghcr-preflight/preflight@v1') => {
+    const parsed = parseWorkflow(
+      workflow(steps).replace(/craigedmunds\/ghcr-preflight@v1/, uses),
+      FILE,
+    )
+    if (!parsed.ok) throw new Error(parsed.message)
+    return pushNameFacts(parsed.workflow, parsed.workflow.jobs[0]!, FILE, 'ghcr.io')
+  }
+  const PUSH = `      - uses: docker/build-push-action@v6
+        with:
+          push: true
+          tags: ghcr.io/riveronvenus/moontv:1
+`
+
+  it('a push with no login anywhere in the job fails on the push line', () => {
+    const r = judgePushLogin(facts(PUSH), place)
+    expect(r.blocked).toBe(true)
+    expect(r.findings[0]).toMatchObject({ id: 'registry-login-missing', file: FILE, line: 14 })
+  })
+
+  it.each([
+    [
+      'docker/login-action',
+      `      - uses: docker/login-action@v3
+        with:
+          registry: ghcr.io
+          username: x
+          password: \${{ steps.ghcr.outputs.password }}
+`,
+    ],
+    [
+      'docker/login-action with the registry from an expression',
+      `      - uses: docker/login-action@v3
+        with:
+          registry: \${{ vars.REGISTRY }}
+`,
+    ],
+    [
+      'docker login in a script',
+      `      - run: echo "$T" | docker login ghcr.io -u x --password-stdin\n`,
+    ],
+    ['another login action', `      - uses: redhat-actions/podman-login@v1\n`],
+    ['a local action', `      - uses: ./.github/actions/registry\n`],
+    ['a saved login', `      - run: echo "DOCKER_CONFIG=/opt/docker" >> "$GITHUB_ENV"\n`],
+  ])('a login by %s counts', (_n, login) => {
+    expect(judgePushLogin(facts(login + PUSH), place).blocked).toBe(false)
+  })
+
+  it('the one-line composite logs in itself, unless login: false', () => {
+    expect(judgePushLogin(facts(PUSH, 'craigedmunds/ghcr-preflight@v1'), place).blocked).toBe(false)
+    const text = workflow(PUSH)
+      .replace('craigedmunds/ghcr-preflight@v1', 'craigedmunds/ghcr-preflight@v1')
+      .replace(
+        '        with:\n          image:',
+        '        with:\n          login: false\n          image:',
+      )
+    const parsed = parseWorkflow(text, FILE)
+    if (!parsed.ok) throw new Error(parsed.message)
+    const f = pushNameFacts(parsed.workflow, parsed.workflow.jobs[0]!, FILE, 'ghcr.io')
+    expect(judgePushLogin(f, place).blocked).toBe(true)
+  })
+
+  it('a job that does not push needs no login', () => {
+    expect(judgePushLogin(facts(''), place).blocked).toBe(false)
+  })
+})
+
+describe('pushNameFacts: the github-token input', () => {
+  const token = (value: string) => {
+    const parsed = parseWorkflow(
+      workflow('').replace(
+        '          image: ghcr.io/${{ github.repository }}\n',
+        `          image: ghcr.io/\${{ github.repository }}\n          github-token: ${value}\n`,
+      ),
+      FILE,
+    )
+    if (!parsed.ok) throw new Error(parsed.message)
+    return pushNameFacts(parsed.workflow, parsed.workflow.jobs[0]!, FILE, 'ghcr.io')
+      .githubTokenInput
+  }
+  it.each([
+    ['${{ github.token }}', undefined],
+    ['${{ secrets.GITHUB_TOKEN }}', undefined],
+    ['${{ steps.app.outputs.token }}', '${{ steps.app.outputs.token }}'],
+  ])('%s → %s', (value, expected) => {
+    expect(token(value)).toBe(expected)
   })
 })

@@ -245,6 +245,31 @@ describe('classifyProbe: answers from real reports', () => {
     }
   })
 
+  it('a renamed or deleted account is the namespace (alex-on-ai/WebReaper#254)', () => {
+    const [finding] = classifyProbe(
+      denied(403, 'DENIED', 'not_found: owner not found'),
+      ctx('github-token'),
+    )
+    expect(finding!.id).toBe('image-owner-mismatch')
+    expect(finding!.message).toContain('renamed')
+  })
+
+  it('a github-token the workflow sets itself is the first suspect of a bare refusal', () => {
+    const bare: ProbeOutcome = {
+      verdict: 'denied',
+      step: 'upload',
+      status: 403,
+      code: 'DENIED',
+      roundTrips: 3,
+    }
+    const [finding] = classifyProbe(bare, {
+      ...ctx('github-token'),
+      runTokenHasWrite: true,
+      githubTokenInput: '${{ steps.app.outputs.token }}',
+    })
+    expect(/\(1\) ([^;]*)/.exec(finding!.message)![1]).toContain('${{ steps.app.outputs.token }}')
+  })
+
   it('keeps the exact words of an answer it does not know', () => {
     const text = 'permission_denied: something ghcr.io says one day'
     const [finding] = classifyProbe(denied(403, 'DENIED', text), ctx('github-token'))

@@ -18,6 +18,9 @@ export interface RunTokenCauseFacts {
   untrusted: 'fork-pull-request' | 'dependabot-run' | undefined
   runProven: boolean
   staticPackages: 'write' | 'not-write' | 'unknown'
+  /** The workflow passes `github-token:` a token other than the run's own (as written): the
+   * job's permissions do not govern it, so they cannot be what the registry refused. */
+  githubTokenInput?: string
 }
 
 const PERMISSION_IDS: readonly FindingId[] = [
@@ -29,8 +32,8 @@ const PERMISSION_IDS: readonly FindingId[] = [
  * Registry findings that only restate "this token has no packages: write": ghcr.io's
  * installation refusal ("installation not allowed to Create|Write organization package", in
  * personal namespaces too: macbre/push-to-ghcr#31) and refusals without a known reason. Not
- * `package-not-linked`: "permission_denied: write_package" is the answer to a token that may
- * write packages, so it is a cause of its own (tuna-os/tunaOS#642).
+ * `package-not-linked`: "permission_denied: write_package" is mostly the package's access list
+ * (tuna-os/tunaOS#642, danger/danger-js#1414), so it is never folded into a permission finding.
  */
 const RESTATES_PERMISSION: readonly FindingId[] = [
   'org-package-create-denied',
@@ -126,15 +129,15 @@ export function resolveRunTokenFindings(f: RunTokenCauseFacts): { findings: Find
   }
 
   const permission = f.staticFindings.find((s) => PERMISSION_IDS.includes(s.id))
-  const installationRefusal = f.registryFindings.some((r) => RESTATES_PERMISSION.includes(r.id))
-  // "write_package" proves the token could write packages: with no permissions block, the
-  // repository's default gave write, so the package's access list is the cause, not the
-  // undeclared permission (issue 9 item 7; tuna-os/tunaOS#642).
-  const writeProven =
-    permission?.id === 'packages-permission-undeclared' &&
-    !installationRefusal &&
-    f.registryFindings.some((r) => r.id === 'package-not-linked')
-  if (refused && permission && !writeProven) {
+  // Only an upload refused for want of write confirms the permission; a specific refusal (another
+  // App's token, a namespace, write_package, a rejected credential) is a cause of its own.
+  const uploadDenied = f.registryAnswers.some((a) => a.verdict === 'denied' && a.step === 'upload')
+  const installationRefusal =
+    uploadDenied &&
+    !f.githubTokenInput &&
+    f.registryFindings.some((r) => RESTATES_PERMISSION.includes(r.id))
+  const writePackage = f.registryFindings.some((r) => r.id === 'package-not-linked')
+  if (refused && permission && installationRefusal) {
     // The job's permissions are the cause; the registry's text becomes the proof.
     const findings = f.staticFindings.map((s) =>
       s === permission
@@ -144,19 +147,26 @@ export function resolveRunTokenFindings(f: RunTokenCauseFacts): { findings: Find
     const keep = f.registryFindings.filter((r) => !RESTATES_PERMISSION.includes(r.id))
     return { findings: withStatic(findings, keep) }
   }
-  if (writeProven && permission) {
+  if (refused && permission && writePackage && !f.githubTokenInput) {
+    // "write_package" with no write in the file: real runs got it for a package without this
+    // repository under Manage Actions access (tuna-os/tunaOS#642) and for a token without
+    // packages: write alike (GoogleCloudPlatform/cloud-foundation-fabric#998, no permissions
+    // block; grafana/beyla#2649, packages: read). Both are errors, the package's access first.
     const findings = f.staticFindings.map((s) =>
       s === permission
         ? {
             ...s,
+            severity: 'error' as const,
             message: appendSentence(
               s.message,
-              'In this run the default gave the token packages: write (the registry answered "permission_denied: write_package", its answer to a token that may write packages), so the package\'s access list is what refuses the push; declaring the permission is still worth doing',
+              `The registry answered "permission_denied: write_package", which real runs get both for a token without packages: write and for a package that lacks this repository under Manage Actions access: fix the permissions, then check the package if the push still fails`,
             ),
           }
         : s,
     )
-    return { findings: withStatic(findings, f.registryFindings) }
+    const all = withStatic(findings, f.registryFindings)
+    const access = all.filter((x) => x.id === 'package-not-linked')
+    return { findings: [...access, ...all.filter((x) => x.id !== 'package-not-linked')] }
   }
 
   // The file allows write (or cannot tell): the registry's reason stands.

@@ -20,6 +20,7 @@ export const FINDING_IDS = [
   'image-owner-mismatch',
   'image-name-invalid',
   'registry-host-mismatch',
+  'registry-login-missing',
   // package / registry answers
   'package-not-linked',
   'org-package-create-denied',

@@ -2,7 +2,7 @@
 // references and whether the job lower-cases names. Pure. (Interim adapter over findPushes; the
 // workflow analysis will offer the same list directly.)
 
-import { findPreflightSteps } from '../workflow/analyse.js'
+import { findPreflightSteps, isPreflightUses } from '../workflow/analyse.js'
 import type { JobModel, WorkflowModel } from '../workflow/model.js'
 import { findPushes } from '../workflow/pushers.js'
 import type { PushNameFacts, PushReference } from './push-names.js'
@@ -63,11 +63,58 @@ export function pushNameFacts(
   const preflight = findPreflightSteps(job)[0]
   const image = preflight?.step.with.get('image')
   const inputAt = image?.key ?? preflight?.uses
+  const token = preflight?.step.with.get('github-token')?.value
+  const githubTokenInput =
+    token && !token.nonScalar && !RUN_TOKEN.test(token.value.trim())
+      ? token.value.trim()
+      : undefined
+  const firstPush = analysis.evidence.find((e) => e.push && e.kind !== 'preflight-action')
+  const unauthenticated = firstPush && !logsIn(job, analysis.logins, host)
   return {
     file,
     pushes,
     unnamedPush,
     lowercasing: texts.some((t) => LOWERCASING.test(t)),
     ...(inputAt ? { inputAt: { line: inputAt.line, column: inputAt.column } } : {}),
+    ...(unauthenticated
+      ? {
+          unauthenticatedPush: {
+            line: firstPush.line,
+            column: firstPush.column,
+            description: firstPush.description,
+          },
+        }
+      : {}),
+    ...(githubTokenInput ? { githubTokenInput } : {}),
   }
+}
+
+const RUN_TOKEN = /^\$\{\{\s*(?:github\.token|secrets\.GITHUB_TOKEN)\s*\}\}$/
+
+/** Credentials given to a client inline, or a saved login the job points the client at. */
+const INLINE_CREDENTIALS =
+  /--(?:dest-|src-)?creds\b|--registry-token\b|--password\b|--password-stdin\b|\s-p\s|\blogin\b|DOCKER_CONFIG|REGISTRY_AUTH_FILE|config\.json|auth\.json|docker-credential/
+
+/**
+ * Does anything in the job log in to the registry? Generous on purpose: a login we cannot read
+ * must never fail a run, so any login step, login command, login-named or local action, inline
+ * credentials or a saved login counts.
+ */
+function logsIn(job: JobModel, logins: string[], host: string): boolean {
+  if (logins.some((l) => l === host || /\$/.test(l))) return true
+  for (const step of job.steps) {
+    const uses = step.uses?.value.trim() ?? ''
+    if (uses) {
+      // The composite ghcr-preflight logs in unless told not to; the preflight sub-action never does.
+      if (isPreflightUses(uses) && !/(?:^|\/)preflight\/?(?:@|$)/.test(uses)) {
+        if (step.with.get('login')?.value.value.trim() !== 'false') return true
+      } else if (/login/i.test(uses) || (uses.startsWith('./') && !isPreflightUses(uses))) {
+        return true
+      }
+    }
+    if (step.run && INLINE_CREDENTIALS.test(step.run.value)) return true
+    for (const k of step.env.keys())
+      if (/^(?:DOCKER_CONFIG|REGISTRY_AUTH_FILE)$/.test(k)) return true
+  }
+  return [...job.env.keys()].some((k) => /^(?:DOCKER_CONFIG|REGISTRY_AUTH_FILE)$/.test(k))
 }

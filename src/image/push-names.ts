@@ -36,6 +36,13 @@ export interface PushNameFacts {
   /** The job lower-cases names somewhere (`${VAR,,}`, `tr '[:upper:]' '[:lower:]'`, a
    * lower-case action) or reads the preflight's `images` output. */
   lowercasing: boolean
+  /** The job's first push to the registry, when nothing in the job logs in to it (no
+   * docker/login-action or login command for it, no login by the composite ghcr-preflight, no
+   * inline credentials). */
+  unauthenticatedPush?: { line: number; column: number; description: string }
+  /** The preflight step's `github-token:` as written, when it is not the run's own token
+   * (`${{ github.token }}`, `${{ secrets.GITHUB_TOKEN }}`). */
+  githubTokenInput?: string
 }
 
 export interface RunNames {
@@ -169,6 +176,28 @@ export function judgePushNames(o: {
         details: { image: lowered[i] },
       }),
     ),
+    blocked: true,
+  }
+}
+
+/**
+ * A job that pushes but never logs in pushes with no credential at all, whatever this step
+ * proved: "unauthorized: unauthenticated: User cannot be authenticated with the token provided."
+ * (docker/build-push-action#617; bsubio/cli#153, where `container.credentials` was mistaken for a
+ * login).
+ */
+export function judgePushLogin(facts: PushNameFacts | undefined, place: Place): PushNameJudgement {
+  const at = facts?.unauthenticatedPush
+  if (!facts || !at) return { findings: [], blocked: false }
+  return {
+    findings: [
+      makeFinding('registry-login-missing', place, {
+        message: `the job pushes to ${place.registry} (${at.description}) but nothing in it logs in to ${place.registry}: no docker/login-action or \`docker login\` step for it, and the ghcr-preflight/preflight step only checks. The push would go out without credentials and fail with "unauthorized: unauthenticated: User cannot be authenticated with the token provided."`,
+        file: facts.file,
+        line: at.line,
+        column: at.column,
+      }),
+    ],
     blocked: true,
   }
 }

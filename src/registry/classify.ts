@@ -34,6 +34,9 @@ export interface ClassifyContext {
    * run: the usual cause of an installation refusal (no write) is ruled out.
    */
   runTokenHasWrite?: boolean
+  /** The workflow passes `github-token:` something other than the run's own token (as written,
+   * e.g. `${{ steps.app.outputs.token }}`): the first suspect of an unexplained refusal. */
+  githubTokenInput?: string
 }
 
 interface Rule {
@@ -64,6 +67,14 @@ const RULES: Rule[] = [
       isRun(ctx)
         ? `The namespace ${ctx.owner} has no installation for ${who}: it is ${ctx.ownerType === 'org' ? 'an organisation' : 'a personal account'} other than the owner of ${ctx.runRepository}, and a run's token can only push to packages of its own repository's owner.`
         : `The namespace ${ctx.owner} has no installation for ${who}: it is an installation token of another account, and GitHub Packages accepts no App token but a run's own GITHUB_TOKEN.`,
+  },
+  {
+    // A namespace GitHub does not know: the account was renamed or deleted, and ghcr.io does not
+    // follow renames (alex-on-ai/WebReaper#254: "denied: not_found: owner not found").
+    match: /not_found:\s*owner not found/i,
+    id: () => 'image-owner-mismatch',
+    explain: (ctx) =>
+      `There is no account ${ctx.owner} on GitHub: it was renamed or deleted, and ghcr.io does not follow renames to the new name. Push under the account's current name (for the run's own owner: \`\${{ github.repository_owner }}\`, lower-cased).`,
   },
   {
     match: /installation not allowed to Create organization package/i,
@@ -120,7 +131,9 @@ const RULES: Rule[] = [
 function installationCandidates(ctx: ClassifyContext, what: 'Create' | 'Write'): string {
   const repo = ctx.runRepository
   const list = [
-    `a token other than this run's GITHUB_TOKEN, such as a GitHub App installation token (SlyBase/helm-charts#595, atlanhq/application-sdk#2681): check that \`github-token\` and the login step's \`password\` are \`\${{ github.token }}\``,
+    ctx.githubTokenInput
+      ? `the token passed as \`github-token\` (\`${ctx.githubTokenInput}\`) is not this run's GITHUB_TOKEN: a GitHub App installation token cannot push to GitHub Packages (SlyBase/helm-charts#595, atlanhq/application-sdk#2681); pass \`\${{ github.token }}\``
+      : `a token other than this run's GITHUB_TOKEN, such as a GitHub App installation token (SlyBase/helm-charts#595, atlanhq/application-sdk#2681): check that \`github-token\` and the login step's \`password\` are \`\${{ github.token }}\``,
     ...(ctx.ownerType === 'user'
       ? []
       : [
@@ -145,9 +158,15 @@ function bareRefusalCauses(ctx: ClassifyContext): string {
     "the job's token lacks packages: write (no permissions block with a read-only default, packages: read, or a fork or Dependabot run): the job's permissions block and the event show it"
   const access = `the package ${ctx.owner}/${ctx.packageName} exists and ${repo} lacks the Write role under its "Manage Actions access" (a package first pushed by hand or from another repository): the package settings page shows it`
   const namespace = `the namespace ${ctx.owner} is not ${repo.split('/')[0]}, the owner of the repository: the image name shows it`
-  const other =
-    "the token is not this run's GITHUB_TOKEN (a GitHub App installation token or an expired PAT passed as `github-token`)"
-  const list = ctx.runTokenHasWrite ? [access, other, namespace] : [permission, access, other]
+  const other = ctx.githubTokenInput
+    ? `the token passed as \`github-token\` (\`${ctx.githubTokenInput}\`) is not this run's GITHUB_TOKEN: a GitHub App installation token cannot push to GitHub Packages (camunda/camunda-platform-helm#5521)`
+    : "the token is not this run's GITHUB_TOKEN (a GitHub App installation token or an expired PAT passed as `github-token`)"
+  // A github-token the workflow sets itself is the first suspect; then the real-report order.
+  const list = ctx.githubTokenInput
+    ? [other, ...(ctx.runTokenHasWrite ? [access, namespace] : [permission, access])]
+    : ctx.runTokenHasWrite
+      ? [access, other, namespace]
+      : [permission, access, other]
   return `The registry gave no reason. Likely causes, most frequent first in real reports: ${list.map((c, i) => `(${i + 1}) ${c}`).join('; ')}.`
 }
 
