@@ -326,8 +326,11 @@ export function actionsRole(world, pkg) {
   if (explicit) return explicit
   const inherit = pkg.inherit_access ?? world.orgs[pkg.owner]?.inherit_access ?? true
   // A package linked to the run's repository with inherited access gives that repository's
-  // workflows write (§4.3: "repositories … given write permission … can upload").
-  if (pkg.repository === world.repository && inherit) return 'write'
+  // workflows write (§4.3: "repositories … given write permission … can upload"). A link never
+  // spans owners: transferring the repository removes it (§4.3; PwnKit-Labs/pwnkit#184, a
+  // repository moved to an organisation, lost its old personal package).
+  const sameOwner = pkg.owner === world.repository.split('/')[0]
+  if (pkg.repository === world.repository && inherit && sameOwner) return 'write'
   return undefined
 }
 

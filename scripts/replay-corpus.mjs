@@ -5,8 +5,9 @@
 // passes. CORPUS_VERBOSE=1 prints every case.
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { formatReport, loadCorpus, replayCorpus } from './lib/corpus-replay.mjs'
+import { emulatorAnswer, formatReport, loadCorpus, replayCorpus } from './lib/corpus-replay.mjs'
 import { startRig } from '../rig/index.mjs'
+import * as world from '../rig/world.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const only = process.argv[2] ? new RegExp(process.argv[2], 'i') : undefined
@@ -22,7 +23,14 @@ try {
     }
   }
   console.log(formatReport(report))
-  process.exitCode = report.falsePasses > 0 || report.accuracy < 0.95 ? 1 : 0
+  const compared = cases.map((c) => ({ file: c.file, ...emulatorAnswer(c, world) }))
+  const comparable = compared.filter((r) => r.comparable)
+  const differ = comparable.filter((r) => !r.same)
+  console.log(
+    `the rig's rules against the corpus: ${comparable.length - differ.length}/${comparable.length} agree (${cases.length - comparable.length} cases not determined by their facts)`,
+  )
+  for (const r of differ) console.log(`  differs ${r.file}: ghcr.io ${r.real}, rig ${r.rig}`)
+  process.exitCode = report.falsePasses > 0 || report.accuracy < 0.95 || differ.length ? 1 : 0
 } finally {
   await rig.stop()
 }

@@ -9,8 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startRig, type Rig } from '../../rig/index.mjs'
+import * as world from '../../rig/world.mjs'
 import {
   buildRun,
+  emulatorAnswer,
   formatReport,
   loadCorpus,
   registryAnswerOf,
@@ -145,6 +147,21 @@ describe('the replay writes a run from the facts', () => {
     ).toEqual({
       thin: expect.stringContaining('no image'),
     })
+  })
+})
+
+describe("the rig's rules against the corpus", () => {
+  it('answer as ghcr.io did wherever the facts determine the answer', () => {
+    const compared = cases.map((c) => ({ file: c.file, ...emulatorAnswer(c, world) }))
+    const comparable = compared.filter((r) => r.comparable)
+    const differ = comparable
+      .filter((r) => r.comparable && !r.same)
+      .map((r) => r.comparable && `${r.file}: ghcr.io said ${r.real}, the rig says ${r.rig}`)
+    console.log(
+      `the rig's rules against the corpus: ${comparable.length - differ.length}/${comparable.length} cases agree (${cases.length - comparable.length} not determined by their facts)`,
+    )
+    expect(comparable.length).toBeGreaterThanOrEqual(20)
+    expect(differ).toEqual([])
   })
 })
 

@@ -57,3 +57,9 @@ export function replayCorpus(o: {
   runtime?: 'node20' | 'node24'
 }): Promise<ReplayReport>
 export function formatReport(r: ReplayReport): string
+export function emulatorAnswer(
+  c: CorpusCase,
+  world: typeof import('../../rig/world.mjs'),
+):
+  | { comparable: false; why: string }
+  | { comparable: true; same: boolean; real: string; rig: string }

@@ -348,6 +348,59 @@ ${app}      - id: ghcr
 ${githubToken}${fallback}${login}${push}`
 }
 
+// ---- the emulator against the corpus -------------------------------------------------------
+
+/**
+ * What the rig's own rules (world.mjs authorize(), no scripted answer) say to the case's
+ * credential, next to what ghcr.io said. Only where the facts determine the answer: the
+ * credential, the job's grant (or a fork / Dependabot run), the namespace, whether the package
+ * exists and, for the run's token writing an existing package, who may write it.
+ * @param {CorpusCase} c
+ * @returns {{ comparable: false, why: string } | { comparable: true, same: boolean, real: string, rig: string }}
+ */
+export function emulatorAnswer(c, world) {
+  const built = buildRun(c)
+  if (built.thin !== undefined) return { comparable: false, why: 'too thin' }
+  const run = built.run
+  const f = c.facts ?? {}
+  const scripted = /** @type {any[]} */ (run.github.answers)[0]
+  if (!scripted) return { comparable: false, why: 'no registry answer (client side or no login)' }
+  if (!scripted.message)
+    return { comparable: false, why: 'a bare status: the real reason is not known' }
+  const w = world.buildWorld({ repository: run.repository, github: { ...run.github, answers: [] } })
+  const token = w.tokens[scripted.token]
+  const real = `${scripted.status} ${scripted.message.replace(/\.$/, '')}`
+  if (scripted.step === 'token') {
+    if (!f.credential_state)
+      return { comparable: false, why: 'the credential state is not in the facts' }
+    const unknown = run.inputs['fallback-token'] && !run.inputs['fallback-token'].startsWith('$')
+    const refused = unknown || token.expired || token.revoked
+    const rig = refused ? `403 ${world.MSG.tokenDenied}` : '200 (token issued)'
+    return { comparable: true, same: rig === real, real, rig }
+  }
+  if (scripted.step !== 'upload') return { comparable: false, why: `step ${scripted.step}` }
+  const runToken = scripted.token === 'github'
+  const grantKnown = f.permissions || f.fork || /dependabot/i.test(f.actor ?? '')
+  const missing = [
+    !f.credential && !f.credential_state && 'credential',
+    runToken && !grantKnown && 'permissions',
+    !f.namespace && 'namespace',
+    !f.package && 'package',
+    runToken &&
+      f.package === 'exists' &&
+      f.permissions === 'write' &&
+      !f.fork &&
+      !f.linked_repository &&
+      !f.actions_access &&
+      'who may write the package',
+  ].filter(Boolean)
+  if (missing.length) return { comparable: false, why: `no ${missing.join(', ')} in the facts` }
+  const path = run.inputs.image.replace(/^[^/]+\//, '').toLowerCase()
+  const d = world.authorize(w, { type: 'token', token }, path, 'write')
+  const rig = d.allow ? '202 (upload started)' : `${d.status} ${d.message.replace(/\.$/, '')}`
+  return { comparable: true, same: rig === real, real, rig }
+}
+
 // ---- judging a run --------------------------------------------------------------------------
 
 /** The id a case's cause has in this product, given how its credential was passed. */
