@@ -116,7 +116,8 @@ export type WorldOrg = {
   inherit_access: boolean
   /**
    * an organisation-level refusal of the Actions
-   * installation that no package setting changes (https://github.com/airbus/sen/pull/173)
+   * installation that no package setting changes (https://github.com/airbus/sen/pull/173, whose
+   * cause the corpus README calls disputed: kept so the candidates can be tested)
    */
   refuses_installations: boolean
 }

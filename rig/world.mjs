@@ -24,7 +24,8 @@ import { randomBytes } from 'node:crypto'
  * @property {boolean} package_creation         org Settings → Packages → Package creation (§6)
  * @property {boolean} inherit_access           Default package settings → Inherit access (§4.3)
  * @property {boolean} refuses_installations    an organisation-level refusal of the Actions
- *   installation that no package setting changes (https://github.com/airbus/sen/pull/173)
+ *   installation that no package setting changes (https://github.com/airbus/sen/pull/173, whose
+ *   cause the corpus README calls disputed: kept so the candidates can be tested)
  * @typedef {object} WorldPackage
  * @property {string} owner
  * @property {string} name
