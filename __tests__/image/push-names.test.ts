@@ -4,12 +4,8 @@
 import { describe, expect, it } from '@jest/globals'
 import type { Place } from '../../src/findings/types.js'
 import { pushNameFacts } from '../../src/image/push-names-from-workflow.js'
-import {
-  capitalsInRun,
-  judgePushLogin,
-  judgePushNames,
-  type RunNames,
-} from '../../src/image/push-names.js'
+import { judgePushLogin } from '../../src/image/push-login.js'
+import { capitalsInRun, judgePushNames, type RunNames } from '../../src/image/push-names.js'
 import { parseWorkflow } from '../../src/workflow/parse.js'
 
 const place: Place = {
