@@ -220,6 +220,8 @@ describe('judgePushLogin', () => {
       `      - run: echo "$T" | docker login ghcr.io -u x --password-stdin\n`,
     ],
     ['another login action', `      - uses: redhat-actions/podman-login@v1\n`],
+    // imjasonh/setup-crane logs in to ghcr.io with github.token on its own.
+    ['an action that may log in by itself', `      - uses: imjasonh/setup-crane@v0.4\n`],
     ['a local action', `      - uses: ./.github/actions/registry\n`],
     ['a saved login', `      - run: echo "DOCKER_CONFIG=/opt/docker" >> "$GITHUB_ENV"\n`],
   ])('a login by %s counts', (_n, login) => {

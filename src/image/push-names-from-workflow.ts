@@ -96,9 +96,16 @@ const INLINE_CREDENTIALS =
   /--(?:dest-|src-)?creds\b|--registry-token\b|--password\b|--password-stdin\b|\s-p\s|\blogin\b|DOCKER_CONFIG|REGISTRY_AUTH_FILE|config\.json|auth\.json|docker-credential/
 
 /**
+ * Actions known not to log in to a registry. Any other action may (imjasonh/setup-crane and
+ * ko-build/setup-ko log in to ghcr.io with github.token on their own), so it counts as a login.
+ */
+const NEVER_LOGS_IN =
+  /^(?:actions\/(?!github-script)[\w.-]+|docker\/(?:setup-buildx-action|setup-qemu-action|metadata-action|build-push-action|bake-action)|github\/codeql-action\/[\w.-]+|goreleaser\/goreleaser-action|softprops\/action-gh-release|sigstore\/cosign-installer|aquasecurity\/trivy-action)(?:@|$)/i
+
+/**
  * Does anything in the job log in to the registry? Generous on purpose: a login we cannot read
- * must never fail a run, so any login step, login command, login-named or local action, inline
- * credentials or a saved login counts.
+ * must never fail a run, so any login step or command, any action not known to stay away from
+ * registries, inline credentials or a saved login counts.
  */
 function logsIn(job: JobModel, logins: string[], host: string): boolean {
   if (logins.some((l) => l === host || /\$/.test(l))) return true
@@ -106,9 +113,10 @@ function logsIn(job: JobModel, logins: string[], host: string): boolean {
     const uses = step.uses?.value.trim() ?? ''
     if (uses) {
       // The composite ghcr-preflight logs in unless told not to; the preflight sub-action never does.
-      if (isPreflightUses(uses) && !/(?:^|\/)preflight\/?(?:@|$)/.test(uses)) {
-        if (step.with.get('login')?.value.value.trim() !== 'false') return true
-      } else if (/login/i.test(uses) || (uses.startsWith('./') && !isPreflightUses(uses))) {
+      if (isPreflightUses(uses)) {
+        const subAction = /(?:^|\/)preflight\/?(?:@|$)/.test(uses)
+        if (!subAction && step.with.get('login')?.value.value.trim() !== 'false') return true
+      } else if (!NEVER_LOGS_IN.test(uses)) {
         return true
       }
     }
