@@ -18,6 +18,8 @@ const FILE = '.github/workflows/image.yml'
 
 function workflow(steps: string): string {
   return `on: push
+env:
+  IMAGE_NAME: \${{ github.repository }}
 jobs:
   image:
     runs-on: ubuntu-latest
@@ -69,7 +71,7 @@ describe('judgePushNames', () => {
       id: 'image-name-uppercase',
       severity: 'error',
       file: FILE,
-      line: 15,
+      line: 17,
     })
     expect(r.findings[0]!.message).toContain('"ghcr.io/RiverOnVenus/MoonTV:latest" in this run')
     expect(r.findings[0]!.message).toContain('repository name must be lowercase')
@@ -112,6 +114,16 @@ describe('judgePushNames', () => {
 `,
     ],
     [
+      // The common pattern: env IMAGE_NAME from github.repository, lower-cased into GITHUB_ENV.
+      'an env variable lower-cased into GITHUB_ENV by an earlier step',
+      `      - run: echo "IMAGE_NAME=\${IMAGE_NAME,,}" >> "$GITHUB_ENV"
+      - uses: docker/build-push-action@v6
+        with:
+          push: true
+          tags: ghcr.io/\${{ env.IMAGE_NAME }}:latest
+`,
+    ],
+    [
       'tr in an earlier step',
       `      - run: echo "IMAGE=$(echo ghcr.io/$GITHUB_REPOSITORY | tr '[:upper:]' '[:lower:]')" >> "$GITHUB_ENV"
       - run: docker push "$IMAGE:latest"
@@ -129,7 +141,7 @@ describe('judgePushNames', () => {
   it('input capitals with no push in this job fail on the input line', () => {
     const r = judge(workflow(''))
     expect(r.blocked).toBe(true)
-    expect(r.findings[0]).toMatchObject({ severity: 'error', file: FILE, line: 11, column: 11 })
+    expect(r.findings[0]).toMatchObject({ severity: 'error', file: FILE, line: 13, column: 11 })
     expect(r.findings[0]!.message).toContain('ghcr.io/riveronvenus/moontv')
   })
 
@@ -154,7 +166,7 @@ describe('judgePushNames', () => {
       ['ghcr.io/riveronvenus/moontv'],
     )
     expect(r.blocked).toBe(true)
-    expect(r.findings.map((f) => f.line)).toContain(14)
+    expect(r.findings.map((f) => f.line)).toContain(16)
   })
 
   it('lower-case input and lower-case pushes: nothing to say', () => {
@@ -195,7 +207,7 @@ describe('judgePushLogin', () => {
   it('a push with no login anywhere in the job fails on the push line', () => {
     const r = judgePushLogin(facts(PUSH), place)
     expect(r.blocked).toBe(true)
-    expect(r.findings[0]).toMatchObject({ id: 'registry-login-missing', file: FILE, line: 14 })
+    expect(r.findings[0]).toMatchObject({ id: 'registry-login-missing', file: FILE, line: 16 })
   })
 
   it.each([

@@ -20,13 +20,24 @@ export function pushNameFacts(
 ): PushNameFacts {
   const host = registry.toLowerCase()
   const analysis = findPushes(model, job, host)
+  // Variables a script of the job sets (`IMAGE=${IMAGE,,}`, `echo "IMAGE=…" >> "$GITHUB_ENV"`):
+  // their value at the push is not the `env:` literal, so a reference using one is unknown.
+  const reassigned = new Set<string>()
+  for (const step of job.steps) {
+    for (const m of step.run?.value.matchAll(/(?:^|[\s;&|("'])(?:export\s+)?([A-Za-z_]\w*)=/gm) ??
+      []) {
+      reassigned.add(m[1]!)
+    }
+  }
+  const usesReassigned = (written: string): boolean =>
+    [...reassigned].some((name) => new RegExp(`env\\.${name}\\b|\\$\\{?${name}\\b`).test(written))
   const pushes: PushReference[] = analysis.images
     .filter((r) => r.via !== 'ghcr-preflight image')
     // Names on another registry are not this registry's business; a name without a host goes
     // to Docker Hub (the image check reports that).
     .filter((r) => r.host === host || (r.host === undefined && /^\$/.test(r.raw)))
     .map((r) => ({
-      raw: r.raw,
+      raw: usesReassigned(r.written) ? r.written : r.raw,
       written: r.written,
       line: r.line,
       column: r.column,
