@@ -138,6 +138,26 @@ describe('judgePushNames', () => {
     },
   )
 
+  it("input capitals pass when a later job pushes this step's images output", () => {
+    const text = `${workflow('')}  push:
+    needs: image
+    runs-on: ubuntu-latest
+    steps:
+      - run: docker push "\${{ needs.image.outputs.images }}:latest"
+`
+    const parsed = parseWorkflow(text, FILE)
+    if (!parsed.ok) throw new Error(parsed.message)
+    const facts = pushNameFacts(parsed.workflow, parsed.workflow.jobs[0]!, FILE, 'ghcr.io')
+    const r = judgePushNames({
+      facts,
+      imageInputs: ['ghcr.io/RiverOnVenus/MoonTV'],
+      run,
+      place,
+      inputFindings: [],
+    })
+    expect(r.blocked).toBe(false)
+  })
+
   it('input capitals with no push in this job fail on the input line', () => {
     const r = judge(workflow(''))
     expect(r.blocked).toBe(true)

@@ -64,12 +64,17 @@ export function pushNameFacts(
       )
     })
 
-  const texts: string[] = [...job.env.values(), ...model.env.values()]
-  for (const step of job.steps) {
-    if (step.uses) texts.push(step.uses.value)
-    if (step.run) texts.push(step.run.value)
-    for (const { value } of step.with.values()) texts.push(value.value)
-    texts.push(...step.env.values())
+  // Lower-casing anywhere in the workflow counts for the input's names: a later job may push
+  // what this one hands on (`needs.<job>.outputs.images`).
+  const texts: string[] = [...model.env.values()]
+  for (const j of model.jobs) {
+    texts.push(...j.env.values(), ...[...j.with.values()].map((v) => v.value))
+    for (const step of j.steps) {
+      if (step.uses) texts.push(step.uses.value)
+      if (step.run) texts.push(step.run.value)
+      for (const { value } of step.with.values()) texts.push(value.value)
+      texts.push(...step.env.values())
+    }
   }
   const preflight = findPreflightSteps(job)[0]
   const image = preflight?.step.with.get('image')
