@@ -4,7 +4,15 @@
 // granted actions. Sections cited as §N are in /work/shared/research/ghcr-failure-modes.md.
 import { Agent, createServer, request as httpRequest } from 'node:http'
 import { randomBytes } from 'node:crypto'
-import { authorize, callerForSecret, callerLabel, findPackage, recordPush } from './world.mjs'
+import {
+  MSG,
+  authorize,
+  callerForSecret,
+  callerLabel,
+  findPackage,
+  recordPush,
+  scriptedAnswer,
+} from './world.mjs'
 import { splitRepoPath } from './world.mjs'
 
 /**
@@ -44,6 +52,18 @@ const HOP_BY_HOP = new Set([
 
 /** @param {string} code @param {string} message */
 const errors = (code, message) => JSON.stringify({ errors: [{ code, message }] })
+/**
+ * A scripted (real) answer's body: only the fields the report shows; none → an empty body.
+ * @param {import('./world.mjs').ScriptedAnswer} a
+ */
+const scriptedBody = (a) =>
+  a.code === undefined && a.message === undefined
+    ? ''
+    : JSON.stringify({
+        errors: [
+          { ...(a.code ? { code: a.code } : {}), ...(a.message ? { message: a.message } : {}) },
+        ],
+      })
 const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms))
 
 /**
@@ -99,8 +119,10 @@ export async function startGhcrEmulator(deps) {
 
   /**
    * GET /token (§2.2): anonymous pull of a public package → token; anonymous pull of anything
-   * else → 401; anonymous push → 403. With credentials: 200 for any credential (lenient, what
-   * hive-mind measured), or 403 for unknown/expired ones (strict, akuity/kargo#778) — §8.
+   * else → 401; anonymous push → 403. With credentials: 403 DENIED "denied" for an unknown,
+   * expired or revoked one (strict, the default: what ghcr.io does for a revoked classic PAT,
+   * https://github.com/jikig-ai/soleur/issues/8036), else a token whatever the credential may do
+   * (§2.2); `lenient` hands a token to any credential (what hive-mind measured, §8).
    * @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res
    * @param {URL} url @param {LogEntry} entry
    */
@@ -119,10 +141,15 @@ export async function startGhcrEmulator(deps) {
       secret = decoded.slice(decoded.indexOf(':') + 1)
       const caller = callerForSecret(world, secret)
       entry.credential = callerLabel(caller)
+      const scripted = scriptedAnswer(world, caller, 'token')
+      if (scripted) {
+        entry.message = scripted.message
+        return send(res, scripted.status, scriptedBody(scripted))
+      }
       const bad = caller.type !== 'token' || caller.token.expired || caller.token.revoked
       if (bad && world.token_endpoint === 'strict') {
         // The `denied: denied` seen at login with an expired PAT (§1.7).
-        return send(res, 403, errors('DENIED', 'denied'))
+        return send(res, 403, errors('DENIED', MSG.tokenDenied))
       }
     } else {
       for (const scope of scopes) {
@@ -243,6 +270,19 @@ export async function startGhcrEmulator(deps) {
           ? 'write'
           : undefined
     if (!need) return send(res, 405, errors('UNSUPPORTED', 'The operation is unsupported.'))
+    const step =
+      method === 'POST' && m[2] === 'blobs' && m[3].startsWith('uploads')
+        ? 'upload'
+        : method === 'PUT' && m[2] === 'manifests'
+          ? 'manifest'
+          : need === 'read'
+            ? 'pull'
+            : undefined
+    const scripted = step ? scriptedAnswer(deps.getWorld(), caller, step) : undefined
+    if (scripted) {
+      entry.message = scripted.message
+      return send(res, scripted.status, scriptedBody(scripted))
+    }
     const decision = authorize(deps.getWorld(), caller, repoPath, need)
     if (!decision.allow) {
       return refuse(decision, `repository:${repoPath}:${need === 'write' ? 'pull,push' : 'pull'}`)

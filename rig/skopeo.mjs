@@ -61,7 +61,9 @@ export async function skopeoPush(options) {
       mkdirSync(join(work, d), { mode: 0o700 })
     const authFile = join(work, 'auth.json')
     const basic = Buffer.from(`${options.username}:${options.password}`).toString('base64')
-    writeFileSync(authFile, JSON.stringify({ auths: { [host]: { auth: basic } } }), { mode: 0o600 })
+    // No password: a push that never logged in (an empty auth file, so no credential is sent).
+    const auths = options.password ? { [host]: { auth: basic } } : {}
+    writeFileSync(authFile, JSON.stringify({ auths }), { mode: 0o600 })
     if (asRoot) {
       for (const p of [
         work,

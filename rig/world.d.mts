@@ -48,6 +48,16 @@ export function authorize(
  * @returns {WorldPackage|undefined} the new package, if one was created
  */
 export function recordPush(world: World, caller: Caller, repoPath: string): WorldPackage | undefined
+/**
+ * The scripted answer for this caller at this step, if the world has one.
+ * @param {World} world @param {Caller} caller @param {ScriptedAnswer['step']} step
+ * @returns {ScriptedAnswer|undefined}
+ */
+export function scriptedAnswer(
+  world: World,
+  caller: Caller,
+  step: ScriptedAnswer['step'],
+): ScriptedAnswer | undefined
 /** A safe label for logs: the token's name, never its value. @param {Caller} caller */
 export function callerLabel(caller: Caller): string
 export namespace MSG {
@@ -60,6 +70,9 @@ export namespace MSG {
   let orgCreate: string
   let orgWrite: string
   let orgRead: string
+  function appInstallation(what: 'Create' | 'Write' | 'Read'): string
+  let noInstallation: string
+  let tokenDenied: string
   function forbidsClassic(org: string): string
   let ssoUnauthorized: string
 }
@@ -101,6 +114,12 @@ export type WorldOrg = {
    * Default package settings → Inherit access (§4.3)
    */
   inherit_access: boolean
+  /**
+   * an organisation-level refusal of the Actions
+   * installation that no package setting changes (https://github.com/airbus/sen/pull/173, whose
+   * cause the corpus README calls disputed: kept so the candidates can be tested)
+   */
+  refuses_installations: boolean
 }
 export type WorldPackage = {
   owner: string
@@ -127,7 +146,8 @@ export type World = {
    */
   repository: string
   /**
-   * §2.2 vs §8: does /token refuse bad credentials?
+   * does /token refuse bad credentials? strict (the
+   * default) is what ghcr.io does (https://github.com/jikig-ai/soleur/issues/8036)
    */
   token_endpoint: 'lenient' | 'strict'
   owners: Record<string, 'user' | 'org'>
@@ -135,6 +155,35 @@ export type World = {
   tokens: Record<string, WorldToken>
   packages: WorldPackage[]
   files: Record<string, string>
+  /**
+   * real answers replayed verbatim (corpus replay)
+   */
+  answers: ScriptedAnswer[]
+}
+/**
+ * A registry answer taken from a real failure report, given to one credential at one step
+ * instead of what the rules below would answer: the corpus replay gives each case's quoted
+ * status and message exactly where the real client got them.
+ */
+export type ScriptedAnswer = {
+  /**
+   * the token's name in `tokens`
+   */
+  token: string
+  /**
+   * token service; POST …/blobs/uploads/;
+   * PUT …/manifests/…; GET/HEAD of blobs or manifests
+   */
+  step: 'token' | 'upload' | 'manifest' | 'pull'
+  status: number
+  /**
+   * errors[0].code; omitted with message → empty body
+   */
+  code?: string | undefined
+  /**
+   * errors[0].message
+   */
+  message?: string | undefined
 }
 export type Caller =
   | {

@@ -23,6 +23,9 @@ import { randomBytes } from 'node:crypto'
  * @property {Record<string, Role>} members
  * @property {boolean} package_creation         org Settings → Packages → Package creation (§6)
  * @property {boolean} inherit_access           Default package settings → Inherit access (§4.3)
+ * @property {boolean} refuses_installations    an organisation-level refusal of the Actions
+ *   installation that no package setting changes (https://github.com/airbus/sen/pull/173, whose
+ *   cause the corpus README calls disputed: kept so the candidates can be tested)
  * @typedef {object} WorldPackage
  * @property {string} owner
  * @property {string} name
@@ -34,28 +37,63 @@ import { randomBytes } from 'node:crypto'
  * @property {string} created_at
  * @typedef {object} World
  * @property {string} repository                the run's repository, owner/name, lower-cased
- * @property {'lenient'|'strict'} token_endpoint  §2.2 vs §8: does /token refuse bad credentials?
+ * @property {'lenient'|'strict'} token_endpoint  does /token refuse bad credentials? strict (the
+ *   default) is what ghcr.io does (https://github.com/jikig-ai/soleur/issues/8036)
  * @property {Record<string, 'user'|'org'>} owners
  * @property {Record<string, WorldOrg>} orgs
  * @property {Record<string, WorldToken>} tokens
  * @property {WorldPackage[]} packages
  * @property {Record<string, string>} files
+ * @property {ScriptedAnswer[]} answers         real answers replayed verbatim (corpus replay)
+ * @typedef {object} ScriptedAnswer
+ *   A registry answer taken from a real failure report, given to one credential at one step
+ *   instead of what the rules below would answer: the corpus replay gives each case's quoted
+ *   status and message exactly where the real client got them.
+ * @property {string} token                     the token's name in `tokens`
+ * @property {'token'|'upload'|'manifest'|'pull'} step   token service; POST …/blobs/uploads/;
+ *   PUT …/manifests/…; GET/HEAD of blobs or manifests
+ * @property {number} status
+ * @property {string} [code]                    errors[0].code; omitted with message → empty body
+ * @property {string} [message]                 errors[0].message
  * @typedef {{ type: 'anonymous' } | { type: 'unknown' } | { type: 'token', token: WorldToken }} Caller
  * @typedef {{ allow: false, status: number, code: string, message: string, challenge?: boolean }} Denial
  * @typedef {{ allow: true, actions: string[] } | Denial} Decision
  */
 
-// Exact ghcr.io strings (§1).
+// Exact ghcr.io strings. Real failure reports outrank the research notes (§N): each entry cites
+// the public thread that shows it, and the corpus in corpus/failures/ replays them.
 export const MSG = {
   authRequired: 'authentication required', // §2.1
   unauthenticated: 'unauthenticated: User cannot be authenticated with the token provided.', // §1.6
   scopes: 'permission_denied: The token provided does not match expected scopes.', // §1.5
   createPackage: 'permission_denied: create_package', // §1.4
-  writePackage: 'permission_denied: write_package', // §1.3
+  // The run's token with packages: write on an existing package (user or organisation) whose
+  // "Manage Actions access" lacks the repository:
+  // https://github.com/tuna-os/tunaOS/issues/642 (org), https://github.com/danger/danger-js/issues/1414 (org),
+  // https://github.com/hephaestus-build/Hephaestus/pull/1671 (org)
+  writePackage: 'permission_denied: write_package',
   readPackage: 'permission_denied: read_package', // §1.11
-  orgCreate: 'installation not allowed to Create organization package', // §1.1
-  orgWrite: 'installation not allowed to Write organization package', // §1.2
+  // The Actions installation without packages: write, in an organisation's namespace and in a
+  // personal one alike: https://github.com/macbre/push-to-ghcr/pull/31 (user),
+  // https://github.com/bachp/git-mirror/pull/516 (user), https://github.com/estuary/flow/pull/2575 (org),
+  // https://github.com/pinchbench/skill/pull/17 (org, Create); fork runs get the same:
+  // https://github.com/xrelkd/clipcat/pull/1050
+  orgCreate: 'installation not allowed to Create organization package',
+  orgWrite: 'installation not allowed to Write organization package',
   orgRead: 'installation not allowed to Read organization package', // §1.2
+  // Another GitHub App's installation token: the same words behind a permission_denied prefix
+  // (POST …/blobs/uploads/ → "DENIED: permission_denied: installation not allowed to Create
+  // organization package": https://github.com/product-os/flowzone/pull/516).
+  /** @param {'Create'|'Write'|'Read'} what */
+  appInstallation: (what) =>
+    `permission_denied: installation not allowed to ${what} organization package`,
+  // A repository's token pushing into a personal namespace of another account: no installation
+  // of that account exists for it (https://github.com/PwnKit-Labs/pwnkit/pull/184,
+  // https://github.com/openwrt/buildbot/pull/2, https://github.com/grafana/k6/pull/2111).
+  noInstallation: 'permission_denied: The requested installation does not exist.',
+  // The token service refusing a revoked or expired PAT (strict, the default):
+  // https://github.com/jikig-ai/soleur/issues/8036 (`docker login` prints "denied: denied").
+  tokenDenied: 'denied',
   /** @param {string} org §1.11 */
   forbidsClassic: (org) =>
     `permission_denied: \`${org}\` forbids access via a personal access token (classic). Please use a GitHub App, OAuth App, or a personal access token with fine-grained permissions.`,
@@ -140,6 +178,7 @@ export function buildWorld(input) {
       members: roles(o.members, `github.orgs.${k}.members`),
       package_creation: o.package_creation !== false,
       inherit_access: o.inherit_access !== false,
+      refuses_installations: o.refuses_installations === true,
     }
     owners[k.toLowerCase()] ??= 'org'
   }
@@ -180,7 +219,25 @@ export function buildWorld(input) {
       inherit_access: typeof p.inherit_access === 'boolean' ? p.inherit_access : undefined,
     })
   })
-  const tokenEndpoint = gh.token_endpoint ?? 'lenient'
+  const answers = (Array.isArray(gh.answers) ? gh.answers : []).map((raw, i) => {
+    const a = obj(raw, `github.answers[${i}]`)
+    const where = `github.answers[${i}]`
+    if (typeof a.token !== 'string' || !(a.token in tokens)) {
+      throw new Error(`world: ${where}.token must name one of github.tokens`)
+    }
+    if (!['token', 'upload', 'manifest', 'pull'].includes(a.step)) {
+      throw new Error(`world: ${where}.step must be token, upload, manifest or pull`)
+    }
+    if (!Number.isInteger(a.status) || a.status < 100 || a.status > 599) {
+      throw new Error(`world: ${where}.status must be an HTTP status`)
+    }
+    /** @type {ScriptedAnswer} */
+    const answer = { token: a.token, step: a.step, status: a.status }
+    if (a.code !== undefined) answer.code = String(a.code)
+    if (a.message !== undefined) answer.message = String(a.message)
+    return answer
+  })
+  const tokenEndpoint = gh.token_endpoint ?? 'strict'
   if (tokenEndpoint !== 'lenient' && tokenEndpoint !== 'strict') {
     throw new Error('world: github.token_endpoint must be lenient or strict')
   }
@@ -192,6 +249,7 @@ export function buildWorld(input) {
     tokens,
     packages,
     files: { ...obj(input.files, 'files') },
+    answers,
   }
 }
 
@@ -269,8 +327,11 @@ export function actionsRole(world, pkg) {
   if (explicit) return explicit
   const inherit = pkg.inherit_access ?? world.orgs[pkg.owner]?.inherit_access ?? true
   // A package linked to the run's repository with inherited access gives that repository's
-  // workflows write (§4.3: "repositories … given write permission … can upload").
-  if (pkg.repository === world.repository && inherit) return 'write'
+  // workflows write (§4.3: "repositories … given write permission … can upload"). A link never
+  // spans owners: transferring the repository removes it (§4.3; PwnKit-Labs/pwnkit#184, a
+  // repository moved to an organisation, lost its old personal package).
+  const sameOwner = pkg.owner === world.repository.split('/')[0]
+  if (pkg.repository === world.repository && inherit && sameOwner) return 'write'
   return undefined
 }
 
@@ -339,33 +400,45 @@ export function authorize(world, caller, repoPath, need) {
       }
       return canWrite(role) ? allow : denied(MSG.writePackage)
     }
-    case 'app':
-      // Installation tokens other than the run's own cannot use org packages (§1.2 cause 5);
-      // Packages supports no App tokens except GITHUB_TOKEN (orgs/community 26920).
-      if (isOrg) return denied(need === 'read' ? MSG.orgRead : pkg ? MSG.orgWrite : MSG.orgCreate)
-      return denied(need === 'read' ? MSG.readPackage : pkg ? MSG.writePackage : MSG.createPackage)
+    case 'app': {
+      // Another App's installation token: GitHub Packages takes no App token but the run's own
+      // (orgs/community 26920, §1.2 cause 5); ghcr says so with a permission_denied prefix
+      // (https://github.com/product-os/flowzone/pull/516).
+      const what = need === 'read' ? 'Read' : pkg ? 'Write' : 'Create'
+      return denied(MSG.appInstallation(what))
+    }
     case 'actions': {
       const repoOwner = world.repository.split('/')[0]
-      const refuse = () =>
-        isOrg
-          ? denied(need === 'read' ? MSG.orgRead : pkg ? MSG.orgWrite : MSG.orgCreate) // §1.1, §1.2
-          : denied(need === 'read' ? MSG.readPackage : pkg ? MSG.writePackage : MSG.createPackage) // §1.3, §1.4, §9 row 1
+      const what = need === 'read' ? 'Read' : pkg ? 'Write' : 'Create'
+      // The run's installation is refused in the organisation's and in a personal namespace
+      // alike (https://github.com/macbre/push-to-ghcr/pull/31: a user account, "organization
+      // package"); only the words Create/Write/Read differ.
+      const installation = () =>
+        denied(what === 'Read' ? MSG.orgRead : what === 'Write' ? MSG.orgWrite : MSG.orgCreate)
+      const role = pkg ? actionsRole(world, pkg) : undefined
+      if (owner !== repoOwner) {
+        // Another owner's namespace: only an explicit Actions-access grant lets the run in.
+        if (need === 'read' ? role : canWrite(role)) return allow
+        // A personal namespace of another account has no installation for this token
+        // (https://github.com/PwnKit-Labs/pwnkit/pull/184, https://github.com/openwrt/buildbot/pull/2).
+        return isOrg ? installation() : denied(MSG.noInstallation)
+      }
+      if (org?.refuses_installations) return installation() // airbus/sen#173
       if (need === 'read') {
-        if (t.packages === 'none') return refuse()
         // Within its own owner's namespace the run's token can read: users pushing to a package
-        // linked elsewhere see the *Write* refusal (§1.2, §1.3), so the client's blob checks
-        // before the upload must have passed. Elsewhere it needs Actions access (§4.3).
-        return pkg && (actionsRole(world, pkg) || pkg.owner === repoOwner) ? allow : refuse()
+        // linked elsewhere see the upload refusal, so the client's blob checks before the
+        // upload must have passed.
+        return t.packages === 'none' ? installation() : allow
       }
-      if (t.packages !== 'write') {
-        // §9 row 1: org → Create/Write organization package; user namespace → write_package.
-        return isOrg ? refuse() : denied(MSG.writePackage)
-      }
-      if (pkg) return canWrite(actionsRole(world, pkg)) ? allow : refuse() // §1.2 cause 4, §1.3
-      // New package: the installation is the repository owner's (§1.4, §4.3), and an org may
-      // refuse creation by policy (§6 item 1, §9 last row).
-      if (owner !== repoOwner) return refuse()
-      if (isOrg && org?.package_creation === false) return refuse()
+      // No packages: write (undeclared with a read-only default, read, none, a fork's read-only
+      // token): the installation refusal, personal namespaces included.
+      if (t.packages !== 'write') return installation()
+      // packages: write on an existing package the repository has no Write role on:
+      // write_package, organisation packages too (https://github.com/tuna-os/tunaOS/issues/642,
+      // https://github.com/danger/danger-js/issues/1414).
+      if (pkg) return canWrite(role) ? allow : denied(MSG.writePackage)
+      // A new package: the organisation may refuse creation by policy (§6 item 1).
+      if (isOrg && org?.package_creation === false) return installation()
       return allow
     }
   }
@@ -396,6 +469,16 @@ export function recordPush(world, caller, repoPath) {
   })
   world.packages.push(pkg)
   return pkg
+}
+
+/**
+ * The scripted answer for this caller at this step, if the world has one.
+ * @param {World} world @param {Caller} caller @param {ScriptedAnswer['step']} step
+ * @returns {ScriptedAnswer|undefined}
+ */
+export function scriptedAnswer(world, caller, step) {
+  if (caller.type !== 'token') return undefined
+  return world.answers.find((a) => a.token === caller.token.name && a.step === step)
 }
 
 /** A safe label for logs: the token's name, never its value. @param {Caller} caller */

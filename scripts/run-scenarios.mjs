@@ -100,8 +100,16 @@ async function agreement(s, run, rig, tokens, images) {
   const problems = []
   const out = run.outputs
   const result = out.result
-  const push = (username, password, image) =>
-    rig.skopeoPush({ image, tag: `agree-${Date.now().toString(36)}`, username, password })
+  // `image` may carry the tag the workflow pushes (scenario `pushes:`), else a fresh one.
+  const push = (username, password, image) => {
+    const colon = image.indexOf(':', image.lastIndexOf('/') + 1)
+    return rig.skopeoPush({
+      image: colon < 0 ? image : image.slice(0, colon),
+      tag: colon < 0 ? `agree-${Date.now().toString(36)}` : image.slice(colon + 1),
+      username,
+      password,
+    })
+  }
   if (result === 'ready' || result === 'fallback') {
     for (const image of images) {
       const r = await push(out.username, out.password, image)
@@ -113,8 +121,15 @@ async function agreement(s, run, rig, tokens, images) {
   } else if (result === 'fail' || result === 'skip') {
     // Would any candidate credential have pushed every image? Then `fail` was wrong.
     const candidates = []
+    // `push_login: false`: the workflow's push never logs in, so it sends no credential at all.
+    if (s.push_login === false) candidates.push(['no login', '', ''])
+    // The github-token input when the scenario sets one (an App token passed in), else the
+    // run's own token.
     const runName = runTokenName(s.github)
-    if (runName) candidates.push(['github-token', s.actor ?? 'actor', tokens[runName]])
+    const runValue = s.inputs?.['github-token']
+      ? substitute(s.inputs['github-token'], tokens)
+      : runName && tokens[runName]
+    if (runValue) candidates.push(['github-token', s.actor ?? 'actor', runValue])
     const fb = s.inputs?.['fallback-token'] ? substitute(s.inputs['fallback-token'], tokens) : ''
     if (fb) {
       const fbName = Object.keys(tokens).find((n) => tokens[n] === fb)
@@ -124,7 +139,9 @@ async function agreement(s, run, rig, tokens, images) {
         fb,
       ])
     }
-    for (const [source, username, password] of candidates) {
+    for (const [source, username, password] of s.push_login === false
+      ? candidates.slice(0, 1)
+      : candidates) {
       let all = true
       for (const image of images) {
         const r = await push(username, password, image)
@@ -195,7 +212,9 @@ async function main() {
           timeoutMs: 60_000,
         })
         const { problems } = checkExpect(s, run)
-        let images = (run.outputs.images ?? '').split('\n').filter(Boolean)
+        // What the workflow really pushes (`pushes:`, names as written, capitals kept), else
+        // the names the action exported.
+        let images = (s.pushes ?? (run.outputs.images ?? '').split('\n')).filter(Boolean)
         if (s.agreement !== false && images.length > 0 && problems.length === 0) {
           images = images.map((i) => i.replace(/^[^/]+\//, ''))
           problems.push(...(await agreement(s, run, rig, tokens, images)))

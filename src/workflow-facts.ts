@@ -9,16 +9,22 @@ import type { RunContext } from './context.js'
 import { makeFinding } from './findings/catalogue.js'
 import type { Finding, Place } from './findings/types.js'
 import type { GitHubApi } from './github/api.js'
+import type { PushNameFacts } from './image/push-names.js'
+import { pushNameFacts } from './image/push-names-from-workflow.js'
 import type { Inputs } from './inputs.js'
 import type { Check } from './report/types.js'
 import { readFileSync, statSync } from 'node:fs'
 import { isAbsolute, relative, resolve } from 'node:path'
 import { analyseRunningJob, findPreflightSteps } from './workflow/analyse.js'
 import { permissionPatch } from './workflow/fix.js'
-import { pushImageReferences, type PushImage } from './workflow/image-refs.js'
 import type { ParseResult } from './workflow/model.js'
 import { MAX_WORKFLOW_CHARS, parseWorkflow } from './workflow/parse.js'
-import { isLocalPreflight, readLocalAction, type RepoFiles } from './workflow/pushers.js'
+import {
+  findPushes,
+  isLocalPreflight,
+  readLocalAction,
+  type RepoFiles,
+} from './workflow/pushers.js'
 import { checkReusableCeilings, rootOfPath } from './workflow/reusable.js'
 import { listRepositoryWorkflows, loadWorkflowFile } from './workflow-source/load.js'
 
@@ -35,11 +41,8 @@ export interface WorkflowFacts {
    * `ghcr-preflight lint --fix` makes), for the job summary; absent when nothing to fix.
    */
   permissionPatch?: string
-  /**
-   * The image references the running job's push steps use, and whether the workflow visibly
-   * lower-cases them (issue 9 item 4: whether capitals in the `image` input reach Docker).
-   */
-  pushImages?: PushImage[]
+  /** The running job's push names (issue 9 item 4); absent when the job could not be read. */
+  pushNames?: PushNameFacts
 }
 
 export interface AnalyseWorkflowOptions {
@@ -136,10 +139,11 @@ export async function analyseWorkflow(o: AnalyseWorkflowOptions): Promise<Workfl
       ...(files ? { files } : {}),
     }
     const job = analysis.job
-    const images = bestEffort(
-      () => pushImageReferences(parsed.workflow, job, o.registry, pushOptions).images,
-    )
-    if (images) facts.pushImages = images
+    // One push analysis of the running job: the names it pushes, its logins, its evidence.
+    const pushes = bestEffort(() => findPushes(parsed.workflow, job, o.registry, pushOptions))
+    if (pushes) {
+      facts.pushNames = pushNameFacts(parsed.workflow, job, loaded.path, o.registry, pushes)
+    }
     const isThisAction = (path: string) => isLocalPreflight(readLocalAction(path, pushOptions))
     const step = findPreflightSteps(analysis.job, isThisAction).find((s) => s.fallbackConfigured)
     if (step) {

@@ -4,7 +4,9 @@
 // third-party action is pinned by commit SHA.
 
 import { describe, expect, it } from '@jest/globals'
-import { readFileSync, readdirSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse, parseDocument } from 'yaml'
@@ -310,11 +312,30 @@ describe('ghcr-push.yml, the reusable workflow', () => {
     github: { repository: 'acme/api', server_url: 'https://github.com' },
     secrets: { GHCR_TOKEN: 'ghp_callerPat' },
   }
+  // The `image` step's shell script, run by real bash: it lower-cases the caller's input.
+  const imageStep = (image: string): Record<string, string> => {
+    const wf = parse(readFileSync(GHCR_PUSH, 'utf8')) as {
+      jobs: { push: { steps: { id?: string; run?: string }[] } }
+    }
+    const script = wf.jobs.push.steps.find((x) => x.id === 'image')!.run!
+    const dir = mkdtempSync(join(tmpdir(), 'ghcr-push-image-'))
+    try {
+      const out = join(dir, 'output')
+      writeFileSync(out, '')
+      execFileSync('bash', ['-e', '-c', script], {
+        env: { PATH: process.env.PATH, IMAGE: image, GITHUB_OUTPUT: out },
+      })
+      return parseGithubOutput(readFileSync(out, 'utf8'))
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }
   const withVerdict = (verdict: Record<string, string>, inputs: Record<string, unknown> = {}) =>
     evaluateWorkflowJob(GHCR_PUSH, 'push', {
       ...base,
       inputs,
       stepOutputs: {
+        image: imageStep(String(inputs.image ?? '')),
         preflight: verdict,
         meta: { tags: 'ghcr.io/acme/api:main', labels: 'org.opencontainers.image.source=x' },
         build: { digest: 'sha256:abc' },
@@ -340,6 +361,15 @@ describe('ghcr-push.yml, the reusable workflow', () => {
     const run = withVerdict(VERDICTS.fail)
     expect(loginStep(run.steps).runs).toBe(false)
     expect(stepById(run.steps, 'build').runs).toBe(false)
+  })
+
+  it("lower-cases the caller's image input before the preflight sees it (issue 9 item 4)", () => {
+    const run = withVerdict(VERDICTS.ready, {
+      image: 'ghcr.io/Octo-Org/API\nghcr.io/Octo-Org/Worker',
+    })
+    expect(stepById(run.steps, 'preflight').with.image).toBe(
+      'ghcr.io/octo-org/api\nghcr.io/octo-org/worker',
+    )
   })
 
   it('wires the preflight, metadata and build steps together', () => {

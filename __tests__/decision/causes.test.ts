@@ -50,11 +50,80 @@ describe('resolveRunTokenFindings', () => {
     const r = resolveRunTokenFindings({
       ...base,
       staticFindings: [f('packages-permission-undeclared', { severity: 'warning' })],
-      registryFindings: [f('package-not-linked')],
+      registryFindings: [f('org-package-create-denied')],
       registryAnswers: [denied],
     })
     expect(r.findings.map((x) => [x.id, x.severity])).toEqual([
       ['packages-permission-undeclared', 'error'],
+    ])
+  })
+
+  it('write_package with no permissions block: both the package access and the permission', () => {
+    // Real runs got write_package for a package without Actions access (tuna-os/tunaOS#642) and
+    // for a token without write (GoogleCloudPlatform/cloud-foundation-fabric#998).
+    const r = resolveRunTokenFindings({
+      ...base,
+      staticFindings: [f('packages-permission-undeclared', { severity: 'warning' })],
+      registryFindings: [f('package-not-linked', { image: 'ghcr.io/a/b' })],
+      registryAnswers: [{ ...denied, message: 'permission_denied: write_package' }],
+    })
+    expect(r.findings.map((x) => [x.id, x.severity])).toEqual([
+      ['package-not-linked', 'error'],
+      ['packages-permission-undeclared', 'error'],
+    ])
+    expect(r.findings[1]!.message).toContain('Manage Actions access')
+  })
+
+  it('a github-token that is not the run token: the job permissions are not what was refused', () => {
+    // camunda/camunda-platform-helm#5521: an App token passed in, a bare 403.
+    const r = resolveRunTokenFindings({
+      ...base,
+      githubTokenInput: '${{ steps.app.outputs.token }}',
+      staticFindings: [f('packages-permission-undeclared', { severity: 'warning' })],
+      registryFindings: [f('github-token-denied')],
+      registryAnswers: [{ ...denied, message: undefined }],
+    })
+    expect(r.findings.map((x) => [x.id, x.severity])).toEqual([
+      ['packages-permission-undeclared', 'warning'],
+      ['github-token-denied', 'error'],
+    ])
+  })
+
+  it('a refused credential (token service) does not confirm the permission', () => {
+    const r = resolveRunTokenFindings({
+      ...base,
+      staticFindings: [f('packages-permission-undeclared', { severity: 'warning' })],
+      registryFindings: [f('github-token-denied')],
+      registryAnswers: [{ verdict: 'unauthorized', step: 'token', status: 403, roundTrips: 2 }],
+    })
+    expect(r.findings.map((x) => [x.id, x.severity])).toEqual([
+      ['packages-permission-undeclared', 'warning'],
+      ['github-token-denied', 'error'],
+    ])
+  })
+
+  it('a missing permission does not hide a write_package answer', () => {
+    const r = resolveRunTokenFindings({
+      ...base,
+      staticPackages: 'not-write',
+      staticFindings: [f('packages-permission-missing', { line: 7 })],
+      registryFindings: [f('package-not-linked')],
+      registryAnswers: [{ ...denied, message: 'permission_denied: write_package' }],
+    })
+    expect(ids(r)).toEqual(['package-not-linked', 'packages-permission-missing'])
+  })
+
+  it('a registry finding with a located twin confirms it instead of repeating it', () => {
+    const r = resolveRunTokenFindings({
+      ...base,
+      staticFindings: [f('image-owner-mismatch', { image: 'ghcr.io/x/y', message: 'static' })],
+      registryFindings: [f('image-owner-mismatch', { image: 'ghcr.io/x/y', message: 'registry' })],
+      registryAnswers: [
+        { ...denied, message: 'permission_denied: The requested installation does not exist.' },
+      ],
+    })
+    expect(r.findings.map((x) => x.message)).toEqual([
+      'static. The registry confirmed it: registry',
     ])
   })
 
@@ -90,7 +159,9 @@ describe('resolveRunTokenFindings', () => {
       ],
       registryAnswers: [denied],
     })
-    expect(r.findings.map((x) => x.message)).toEqual(['linked to a/other'])
+    expect(r.findings.map((x) => x.message)).toEqual([
+      'linked to a/other. The registry confirmed it: registry',
+    ])
   })
 
   it('a proven push turns a "missing" permission into a notice and drops link hints', () => {

@@ -241,13 +241,17 @@ const cases: Case[] = [
     },
   },
   {
-    name: 'uppercase image → warning, lower-cased in the images output',
+    // No push in this job shows a lower-cased name, so Docker would refuse the name as written
+    // (issue 9 item 4): an error, never a pass; the probed name is still the lower-cased one.
+    name: 'uppercase image, no lower-casing push in the job → error, lower-cased in the images output',
     workflow: WRITE,
     inputs: { image: 'ghcr.io/Octo/App:v1' },
     expect: {
-      result: 'unverified',
+      result: 'fail',
       images: ['ghcr.io/octo/app'],
-      findings: [{ id: 'image-name-uppercase', severity: 'warning', says: ['Octo'] }],
+      findings: [
+        { id: 'image-name-uppercase', severity: 'error', says: ['Octo', 'ghcr.io/octo/app'] },
+      ],
     },
   },
   {
@@ -272,13 +276,13 @@ const cases: Case[] = [
     },
   },
   {
-    name: 'twelve uppercase images → 12 warnings, only 10 annotated, the rest in the log',
+    name: 'twelve uppercase images → 12 errors, only 10 annotated, the rest in the log',
     workflow: WRITE,
     inputs: { image: Array.from({ length: 12 }, (_, i) => `ghcr.io/octo/App${i}`).join('\n') },
     expect: {
-      result: 'unverified',
+      result: 'fail',
       images: Array.from({ length: 12 }, (_, i) => `ghcr.io/octo/app${i}`),
-      findings: [{ id: 'image-name-uppercase', severity: 'warning' }],
+      findings: [{ id: 'image-name-uppercase', severity: 'error' }],
       log: /2 findings were not annotated/,
     },
   },

@@ -226,7 +226,12 @@ describe('composite action end to end against the rig (node24, as the runner run
     const job = evaluateWorkflowJob(GHCR_PUSH, 'push', {
       inputs: { image: s.image },
       secrets: { GHCR_TOKEN: secret },
-      stepOutputs: { preflight: outputs, meta: { tags: `${s.image}:${tag}`, labels: '' } },
+      stepOutputs: {
+        // The `image` step lower-cases the input in bash (run for real in composite.test.ts).
+        image: { image: s.image.toLowerCase() },
+        preflight: outputs,
+        meta: { tags: `${s.image}:${tag}`, labels: '' },
+      },
       stepOutcomes: { preflight: outcome },
       github,
     })

@@ -158,8 +158,10 @@ describe('classifyProbe', () => {
 })
 
 describe('classifyProbe: "Write organization package" when the job grants write', () => {
+  // Not package-not-linked alone: with write granted, real reports traced it to App tokens, an
+  // organisation policy (airbus/sen#173) or forks; missing package access answers write_package.
   it.each<[boolean | undefined, CredentialSource, FindingId]>([
-    [true, 'github-token', 'package-not-linked'],
+    [true, 'github-token', 'org-package-write-denied'],
     [false, 'github-token', 'org-package-write-denied'],
     [undefined, 'github-token', 'org-package-write-denied'],
     [true, 'fallback-token', 'org-package-write-denied'],
@@ -171,5 +173,150 @@ describe('classifyProbe: "Write organization package" when the job grants write'
     const [finding] = classifyProbe(denied(403, 'DENIED', WRITE), c)
     expect(finding!.id).toBe(id)
     expect(finding!.message).toContain(WRITE)
+  })
+
+  it('names the candidates in the order real reports show, with how to tell them apart', () => {
+    const [finding] = classifyProbe(denied(403, 'DENIED', WRITE), {
+      ...ctx('github-token'),
+      runTokenHasWrite: true,
+    })
+    const m = finding!.message
+    expect(m).toMatch(/\(1\) [^;]*App installation token/)
+    expect(m).toMatch(/\(2\) an organisation policy/)
+    expect(m).toMatch(/\(3\) [^;]*fork/)
+    expect(m).toMatch(/\(4\) [^;]*Manage Actions access/)
+    expect(m).toContain('${{ github.token }}')
+    expect(m).toContain('stays the same after')
+  })
+
+  it('in a personal namespace it is the run token refused (no organisation policy to blame)', () => {
+    const [finding] = classifyProbe(denied(403, 'DENIED', WRITE), {
+      ...ctx('github-token'),
+      ownerType: 'user',
+      runTokenHasWrite: true,
+    })
+    expect(finding!.id).toBe('github-token-denied')
+    expect(finding!.message).not.toContain('organisation policy')
+  })
+
+  it('without write granted it says what the answer means: a token without packages: write', () => {
+    const [finding] = classifyProbe(denied(403, 'DENIED', CREATE), {
+      ...ctx('github-token'),
+      ownerType: 'user',
+    })
+    expect(finding!.id).toBe('github-token-denied')
+    expect(finding!.message).toContain('without packages: write')
+  })
+})
+
+describe('classifyProbe: answers from real reports', () => {
+  it.each<[string, string, FindingId, FindingId]>([
+    // product-os/flowzone#516: another App's installation token.
+    [
+      'App token, new org package',
+      'permission_denied: installation not allowed to Create organization package',
+      'github-token-app-token',
+      'fallback-token-app-token',
+    ],
+    [
+      'App token, existing package',
+      'permission_denied: installation not allowed to Write organization package',
+      'github-token-app-token',
+      'fallback-token-app-token',
+    ],
+    // PwnKit-Labs/pwnkit#184: another account's personal namespace.
+    [
+      'no installation for the namespace',
+      'permission_denied: The requested installation does not exist.',
+      'image-owner-mismatch',
+      'fallback-token-app-token',
+    ],
+  ])('%s', (_name, message, runId, fallbackId) => {
+    for (const [credential, id] of [
+      ['github-token', runId],
+      ['fallback-token', fallbackId],
+    ] as const) {
+      const [finding] = classifyProbe(denied(403, 'DENIED', message), {
+        ...ctx(credential),
+        ownerType: 'user',
+      })
+      expect(finding!.id).toBe(id)
+      expect(finding!.message).toContain(`"${message}"`)
+    }
+  })
+
+  it('a renamed or deleted account is the namespace (alex-on-ai/WebReaper#254)', () => {
+    const [finding] = classifyProbe(
+      denied(403, 'DENIED', 'not_found: owner not found'),
+      ctx('github-token'),
+    )
+    expect(finding!.id).toBe('image-owner-mismatch')
+    expect(finding!.message).toContain('renamed')
+  })
+
+  it('a github-token the workflow sets itself is the first suspect of a bare refusal', () => {
+    const bare: ProbeOutcome = {
+      verdict: 'denied',
+      step: 'upload',
+      status: 403,
+      code: 'DENIED',
+      roundTrips: 3,
+    }
+    const [finding] = classifyProbe(bare, {
+      ...ctx('github-token'),
+      runTokenHasWrite: true,
+      githubTokenInput: '${{ steps.app.outputs.token }}',
+    })
+    expect(/\(1\) ([^;]*)/.exec(finding!.message)![1]).toContain('${{ steps.app.outputs.token }}')
+  })
+
+  it('keeps the exact words of an answer it does not know', () => {
+    const text = 'permission_denied: something ghcr.io says one day'
+    const [finding] = classifyProbe(denied(403, 'DENIED', text), ctx('github-token'))
+    expect(finding!.id).toBe('github-token-denied')
+    expect(finding!.message).toContain(`403 DENIED "${text}"`)
+  })
+
+  it.each<[boolean | undefined, string]>([
+    [true, 'Manage Actions access'],
+    [false, 'packages: write'],
+    [undefined, 'packages: write'],
+  ])(
+    'a bare 403 lists the likely causes, the most frequent first (write granted: %s)',
+    (hasWrite, first) => {
+      const bare: ProbeOutcome = {
+        verdict: 'denied',
+        step: 'upload',
+        status: 403,
+        code: 'DENIED',
+        roundTrips: 3,
+      }
+      const [finding] = classifyProbe(bare, {
+        ...ctx('github-token'),
+        ...(hasWrite === undefined ? {} : { runTokenHasWrite: hasWrite }),
+      })
+      expect(finding!.id).toBe('github-token-denied')
+      const m = finding!.message
+      expect(m).toContain('gave no reason')
+      expect(m).toMatch(/\(1\) [^;]*/)
+      expect(/\(1\) ([^;]*)/.exec(m)![1]).toContain(first)
+      expect(m).toContain('(3)')
+    },
+  )
+
+  it('the token service refusing the run token says the token itself is not valid', () => {
+    const [finding] = classifyProbe(
+      {
+        verdict: 'unauthorized',
+        step: 'token',
+        status: 403,
+        code: 'DENIED',
+        message: 'denied',
+        roundTrips: 2,
+      },
+      ctx('github-token'),
+    )
+    expect(finding!.id).toBe('github-token-denied')
+    expect(finding!.message).toContain('did not accept the token passed as `github-token`')
   })
 })

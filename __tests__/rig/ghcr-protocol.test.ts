@@ -52,7 +52,7 @@ describe('challenge and token endpoint (ghcr-failure-modes §2)', () => {
     name: string
     scope: string
     credential?: string
-    strict?: boolean
+    lenient?: boolean
     status: number
   }[] = [
     {
@@ -75,45 +75,46 @@ describe('challenge and token endpoint (ghcr-failure-modes §2)', () => {
       name: 'lenient: an unknown credential still gets a token',
       scope: 'repository:acme/x:pull,push',
       credential: 'ghp_notarealtoken',
+      lenient: true,
       status: 200,
     },
     {
       name: 'lenient: an expired PAT still gets a token',
       scope: 'repository:acme/x:pull,push',
       credential: '$expired',
+      lenient: true,
       status: 200,
     },
     {
       name: 'lenient: a PAT without rights gets a token',
       scope: 'repository:acme/x:pull,push',
       credential: '$pat_read',
+      lenient: true,
       status: 200,
     },
     {
-      name: 'strict: an unknown credential is refused',
+      name: 'strict (default): an unknown credential is refused',
       scope: 'repository:acme/x:pull,push',
       credential: 'ghp_notarealtoken',
-      strict: true,
       status: 403,
     },
     {
-      name: 'strict: an expired PAT is refused',
+      name: 'strict (default): an expired PAT is refused',
       scope: 'repository:acme/x:pull,push',
       credential: '$expired',
-      strict: true,
       status: 403,
     },
     {
-      name: 'strict: a valid PAT gets a token',
+      name: 'strict (default): a valid PAT gets a token',
       scope: 'repository:acme/x:pull,push',
       credential: '$pat',
-      strict: true,
       status: 200,
     },
   ]
   it.each(tokenCases)('$name → $status', async (c) => {
     const github = baseGithub()
-    if (c.strict) github.token_endpoint = 'strict'
+    // strict is the default (jikig-ai/soleur#8036); lenient is what hive-mind measured (§8).
+    if (c.lenient) github.token_endpoint = 'lenient'
     const { tokens } = rig.setWorld({ repository: REPO, github })
     const secret = c.credential?.startsWith('$') ? tokens[c.credential.slice(1)] : c.credential
     const res = await fetch(
@@ -458,5 +459,50 @@ describe('faults, latency and the log', () => {
     const text = JSON.stringify(rig.log)
     expect(text).not.toContain(tokens.pat)
     expect(text).not.toContain(Buffer.from(`u:${tokens.pat}`).toString('base64'))
+  })
+})
+
+describe('scripted answers (the corpus replay)', () => {
+  it('gives one credential a real answer at its step, everyone else the rules', async () => {
+    const github = baseGithub()
+    github.answers = [
+      // tuna-os/tunaOS#642, replayed for the run's token at the upload start.
+      {
+        token: 'github',
+        step: 'upload',
+        status: 403,
+        code: 'DENIED',
+        message: 'permission_denied: write_package',
+      },
+      // A bare refusal at the token service (podman: "403 (Forbidden)"): the code alone.
+      { token: 'pat', step: 'token', status: 403, code: 'DENIED' },
+    ]
+    const { tokens } = rig.setWorld({ repository: REPO, github })
+    expect(await rawPushProbe(rig.registryUrl, 'craigedmunds/scripted', tokens.github)).toEqual({
+      stage: 'upload',
+      status: 403,
+      message: 'permission_denied: write_package',
+    })
+    const token = await fetch(
+      `${rig.registryUrl}/token?service=ghcr.io&scope=repository:craigedmunds/x:pull,push`,
+      { headers: { authorization: basic('u', tokens.pat) } },
+    )
+    expect(token.status).toBe(403)
+    expect(await json(token)).toEqual({ errors: [{ code: 'DENIED' }] })
+    // Not scripted: the rules answer (a classic PAT with write:packages in its own namespace).
+    expect(await rawPushProbe(rig.registryUrl, 'craigedmunds/scripted', tokens.oauth)).toEqual({
+      stage: 'upload',
+      status: 202,
+      message: undefined,
+    })
+  })
+
+  it('rejects an answer for a token the world does not have', () => {
+    expect(() =>
+      rig.setWorld({
+        repository: REPO,
+        github: { answers: [{ token: 'ghost', step: 'upload', status: 403 }] },
+      }),
+    ).toThrow(/answers\[0\]\.token must name one of github\.tokens/)
   })
 })

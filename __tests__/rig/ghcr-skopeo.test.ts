@@ -55,12 +55,13 @@ const cases: Case[] = [
     ok: true,
   },
   {
+    // The installation's words in a personal namespace too (macbre/push-to-ghcr#31).
     name: 'run token, packages: read, user namespace',
     token: 'github_ro',
     image: 'craigedmunds/ro-user',
     ok: false,
     status: 403,
-    message: 'permission_denied: write_package',
+    message: 'installation not allowed to Create organization package',
   },
   {
     name: 'run token, packages: read, new org package',
@@ -90,13 +91,14 @@ const cases: Case[] = [
     message: 'permission_denied: write_package',
   },
   {
+    // write_package for organisation packages too (tuna-os/tunaOS#642, danger/danger-js#1414).
     name: 'run token, org package linked to another repository',
     repository: 'acme/api',
     token: 'github',
     image: 'acme/linked-elsewhere',
     ok: false,
     status: 403,
-    message: 'installation not allowed to Write organization package',
+    message: 'permission_denied: write_package',
   },
   {
     name: 'run token, linked here but the org turned inheritance off',
@@ -105,7 +107,7 @@ const cases: Case[] = [
     image: 'noinherit/linked',
     ok: false,
     status: 403,
-    message: 'installation not allowed to Write organization package',
+    message: 'permission_denied: write_package',
   },
   {
     name: 'run token, org refuses package creation',
@@ -117,12 +119,13 @@ const cases: Case[] = [
     message: 'installation not allowed to Create organization package',
   },
   {
+    // No installation of that account for this token (PwnKit-Labs/pwnkit#184, openwrt/buildbot#2).
     name: 'run token, another owner namespace',
     token: 'github',
     image: 'other-user/thing',
     ok: false,
     status: 403,
-    message: 'permission_denied: create_package',
+    message: 'permission_denied: The requested installation does not exist.',
   },
   {
     name: 'classic PAT with write:packages, own namespace',
@@ -162,16 +165,17 @@ const cases: Case[] = [
     name: 'expired PAT, lenient token endpoint',
     token: 'expired',
     image: 'craigedmunds/expired',
+    world: (g) => void (g.token_endpoint = 'lenient'),
     ok: false,
     status: 401,
     message: UNAUTHENTICATED,
     skopeoSays: 'unauthorized',
   },
   {
+    // The default (jikig-ai/soleur#8036).
     name: 'expired PAT, strict token endpoint',
     token: 'expired',
     image: 'craigedmunds/expired',
-    world: (g) => void (g.token_endpoint = 'strict'),
     ok: false,
     status: 403,
     message: 'denied',
@@ -221,9 +225,31 @@ const cases: Case[] = [
     skopeoSays: '403 (Forbidden)',
   },
   {
+    // The permission_denied prefix marks another App's token (product-os/flowzone#516).
     name: 'another GitHub App installation token on an org',
     token: 'app',
     image: 'acme/app-new',
+    ok: false,
+    status: 403,
+    message: 'permission_denied: installation not allowed to Create organization package',
+  },
+  {
+    name: 'another GitHub App installation token on an existing package in a user namespace',
+    token: 'app',
+    image: 'craigedmunds/backstage',
+    ok: false,
+    status: 403,
+    message: 'permission_denied: installation not allowed to Write organization package',
+    skopeoSays: '403 (Forbidden)',
+  },
+  {
+    // An organisation-level refusal no package setting changes (airbus/sen#173).
+    name: 'run token, packages: write, org refusing the Actions installation',
+    repository: 'refusing/api',
+    token: 'github',
+    image: 'refusing/app',
+    world: (g) =>
+      void ((g.orgs as Record<string, unknown>).refusing = { refuses_installations: true }),
     ok: false,
     status: 403,
     message: 'installation not allowed to Create organization package',

@@ -102,6 +102,7 @@ describe('world', () => {
       members: {},
       package_creation: true,
       inherit_access: true,
+      refuses_installations: false,
     })
     expect(w.tokens.pat).toMatchObject({
       value: 'ghp_fixed',
@@ -110,7 +111,7 @@ describe('world', () => {
       sso_authorized: true,
     })
     expect(w.tokens.github.packages).toBe('read') // restricted default (§3.2)
-    expect(w.token_endpoint).toBe('lenient')
+    expect(w.token_endpoint).toBe('strict') // what ghcr.io does (jikig-ai/soleur#8036)
   })
 
   it.each([

@@ -4,6 +4,8 @@
 
 import { assessFallback, type FallbackAssessment } from '../fallback/assess.js'
 import { makeFinding } from '../findings/catalogue.js'
+import { judgePushLogin } from '../image/push-login.js'
+import { judgePushNames } from '../image/push-names.js'
 import type { Finding } from '../findings/types.js'
 import { readPackageLink, type PackageLink } from '../package/linkage.js'
 import type { PreflightFacts } from '../preflight/facts.js'
@@ -43,9 +45,10 @@ export function judge(f: PreflightFacts): Judgement {
   const run = resultsFor(f, 'github-token')
   const fb = resultsFor(f, 'fallback-token')
   const fallbackUsable = !!fallback?.candidate && f.plan.fallbackGiven
+  const pushes = pushJudgements(f)
 
   const findings = [
-    ...runTokenFindings(f, run, links),
+    ...runTokenFindings(f, run, links, pushes.findings),
     ...(fallback
       ? mergeFallbackFindings(
           fallback.findings,
@@ -56,7 +59,7 @@ export function judge(f: PreflightFacts): Judgement {
     ...(f.probeInput ? [] : [makeFinding('probe-disabled', f.plan.place, {})]),
   ]
   const decision = decide({
-    imageBlocked: f.plan.imageBlocked,
+    imageBlocked: f.plan.imageBlocked || pushes.blocked,
     ...(f.plan.untrusted ? { untrusted: f.plan.untrusted } : {}),
     onUntrusted: f.onUntrusted,
     probeEnabled: f.plan.probeEnabled,
@@ -142,19 +145,54 @@ function classify(f: PreflightFacts, r: ProbeResult): Finding[] {
     place: f.plan.place,
     runRepository: f.plan.place.repository,
     runTokenHasWrite: f.workflow.packages === 'write' && !f.plan.untrusted,
+    ...(f.workflow.pushNames?.githubTokenInput
+      ? { githubTokenInput: f.workflow.pushNames.githubTokenInput }
+      : {}),
   })
 }
 
+/**
+ * What the workflow's own push steps settle whatever the registry says: a name with capitals in
+ * this run that Docker refuses (the probe checked the lower-cased name, which only counts when
+ * the push uses it), and a push with no login at all.
+ */
+function pushJudgements(f: PreflightFacts): { findings: Finding[]; blocked: boolean } {
+  const names = judgePushNames({
+    facts: f.workflow.pushNames,
+    imageInputs: f.plan.imageInputs,
+    run: f.plan.names,
+    place: f.plan.place,
+    inputFindings: f.plan.findings.filter((x) => x.id === 'image-name-uppercase'),
+  })
+  const login = judgePushLogin(f.workflow.pushNames, f.plan.place)
+  return {
+    findings: [...names.findings, ...login.findings],
+    blocked: names.blocked || login.blocked,
+  }
+}
+
 /** The plan's and the workflow's findings merged with what the registry said to the run's token. */
-function runTokenFindings(f: PreflightFacts, run: ProbeResult[], links: PackageLink[]): Finding[] {
+function runTokenFindings(
+  f: PreflightFacts,
+  run: ProbeResult[],
+  links: PackageLink[],
+  pushFindings: Finding[],
+): Finding[] {
+  const githubTokenInput = f.workflow.pushNames?.githubTokenInput
   return resolveRunTokenFindings({
     registryFindings: run.flatMap((r) => classify(f, r)),
     registryAnswers: run.filter((r) => r.outcome.verdict !== 'allowed').map((r) => r.outcome),
-    staticFindings: [...f.plan.findings, ...f.workflow.findings],
+    // The push judgements replace the image input's capitals findings.
+    staticFindings: [
+      ...f.plan.findings.filter((x) => x.id !== 'image-name-uppercase'),
+      ...f.workflow.findings,
+      ...pushFindings,
+    ],
     linkFindings: links.flatMap((l) => l.findings),
     untrusted: f.plan.untrusted,
     runProven: run.length > 0 && run.every((r) => r.outcome.verdict === 'allowed'),
     staticPackages: f.workflow.packages,
+    ...(githubTokenInput ? { githubTokenInput } : {}),
   }).findings
 }
 

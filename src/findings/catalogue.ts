@@ -446,6 +446,18 @@ export const CATALOGUE: Record<FindingId, CatalogueEntry> = {
     },
     docs: [DOC.containerRegistry, DOC.dataResidency],
   },
+  'registry-login-missing': {
+    severity: 'error',
+    title: 'job pushes without logging in',
+    when: 'The job pushes to the registry, but no step of it logs in there (the ghcr-preflight/preflight sub-action only checks).',
+    why: 'Nothing in the job logs in to the registry, so the push goes out without credentials and fails with "unauthorized: unauthenticated: User cannot be authenticated with the token provided." (`container.credentials` only authenticates pulling the job\'s container image).',
+    fix: (place) => [
+      `Log in before the push with the credential ghcr-preflight proved:\n    - uses: docker/login-action@v3\n      if: steps.<preflight id>.outputs.can-push == 'true'\n      with:\n        registry: \${{ steps.<preflight id>.outputs.registry }}\n        username: \${{ steps.<preflight id>.outputs.username }}\n        password: \${{ steps.<preflight id>.outputs.password }}`,
+      `Or use the one-line form \`craigedmunds/ghcr-preflight@v1\`, which logs in to ${place.registry} itself`,
+      'A self-hosted runner that keeps a saved login is the exception: point the job at it with `DOCKER_CONFIG`, so the login is visible in the workflow',
+    ],
+    docs: [DOC.publishWithActions, DOC.containerRegistry],
+  },
   'package-not-linked': {
     severity: 'error',
     title: 'package does not grant this repository write access',
@@ -507,6 +519,17 @@ export const CATALOGUE: Record<FindingId, CatalogueEntry> = {
       useFallbackStep(place),
     ],
     docs: [DOC.publishWithActions, DOC.packageAccess, DOC.tokenPermissions],
+  },
+  'github-token-app-token': {
+    severity: 'error',
+    title: "github-token is another GitHub App's token",
+    when: "The registry answers the `github-token` input with `permission_denied: installation not allowed to …`: it is a GitHub App installation token, not the run's own GITHUB_TOKEN.",
+    why: 'The token passed as `github-token` is a GitHub App installation token (e.g. from actions/create-github-app-token), not the run\'s own GITHUB_TOKEN: GitHub Packages accepts no App token but a run\'s own, whatever permissions the App has ("permission_denied: installation not allowed to Create organization package").',
+    fix: (place, d) => [
+      `Remove the \`github-token\` input (it defaults to \`\${{ github.token }}\`) and let the run's own token push: ${addPermissionsStep(place, d).replace(/^Under/, 'under')}`,
+      `Or log in with a classic PAT with \`write:packages\` (${newClassicPatUrl(place)}) stored as \`GHCR_TOKEN\` and passed as \`fallback-token: \${{ secrets.GHCR_TOKEN }}\``,
+    ],
+    docs: [DOC.packagePermissions, DOC.publishWithActions],
   },
   'fallback-token-missing': {
     severity: 'warning',

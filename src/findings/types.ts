@@ -23,11 +23,13 @@ export const FINDING_IDS = [
   'image-owner-mismatch',
   'image-name-invalid',
   'registry-host-mismatch',
+  'registry-login-missing',
   // package / registry answers
   'package-not-linked',
   'org-package-create-denied',
   'org-package-write-denied',
   'github-token-denied',
+  'github-token-app-token',
   // fallback token
   'fallback-token-missing',
   'fallback-token-fine-grained',

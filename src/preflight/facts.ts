@@ -41,6 +41,11 @@ export interface RunPlan {
   probeEnabled: boolean
   /** github.actor, or github-actions[bot]: the run token's username. */
   actor: string
+  /** GITHUB_REPOSITORY, its owner and the actor as the runner gave them (case kept): what
+   * `${{ github.repository }}` and friends expand to in this run's image names. */
+  names: { repository: string; owner: string; actor: string }
+  /** The `image` input as written (empty: the default image). */
+  imageInputs: string[]
   /** The owner whose organisation checks apply to the fallback: the first image's. */
   fallbackOwner: string
 }

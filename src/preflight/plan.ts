@@ -58,6 +58,8 @@ export function planRun(inputs: Inputs, ctx: RunContext): RunPlan {
     fallbackGiven,
     probeEnabled: inputs.probe && !blocked,
     actor: ctx.actor || 'github-actions[bot]',
+    names: { repository: ctx.repository, owner: ctx.owner, actor: ctx.actor },
+    imageInputs: inputs.images,
     fallbackOwner: images[0]?.owner ?? ctx.owner.toLowerCase(),
   }
 }
