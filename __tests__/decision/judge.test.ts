@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { judge } from '../../src/decision/judge.js'
+import type { PushNameFacts } from '../../src/image/push-names.js'
 import { FINDING_IDS, type FindingId, type Severity } from '../../src/findings/types.js'
 import type { Result } from '../../src/report/types.js'
 import {
@@ -28,6 +29,13 @@ const forkEvent = {
   event: { pull_request: { number: 7, head: { repo: { full_name: 'someone/app' } } } },
 }
 const missing = workflowFinding('packages-permission-missing')
+/** What the running job's push steps show (facts.workflow.pushNames): nothing pushed here. */
+const pushNames: PushNameFacts = {
+  file: '.github/workflows/build.yml',
+  pushes: [],
+  unnamedPush: false,
+  lowercasing: false,
+}
 
 // One row per cause in the catalogue (plus the combinations the verdict hinges on). Registry
 // messages are ghcr.io's (research ghcr-failure-modes.md §1).
@@ -169,10 +177,66 @@ const rows: Row[] = [
     expect: [['dependabot-run', 'warning']],
   },
   {
-    name: 'image-name-uppercase: the lower-cased name is probed and proven',
-    spec: { inputs: { images: ['ghcr.io/Acme/App'] } },
+    name: 'image-name-uppercase: the workflow lower-cases its names, the lower-cased probe counts',
+    spec: {
+      inputs: { images: ['ghcr.io/Acme/App'] },
+      workflow: { pushNames: { ...pushNames, lowercasing: true } },
+    },
     result: 'ready',
     expect: [['image-name-uppercase', 'warning']],
+  },
+  {
+    name: 'image-name-uppercase: capitals in the input, the push not shown → Docker refuses, fail',
+    spec: { inputs: { images: ['ghcr.io/Acme/App'] }, workflow: { pushNames } },
+    result: 'fail',
+    credential: 'none',
+    expect: [['image-name-uppercase', 'error']],
+  },
+  {
+    name: 'image-name-uppercase: the push tags ${{ github.repository }}, which has capitals in this run',
+    spec: {
+      ctx: { repository: 'Acme/App', owner: 'Acme' },
+      inputs: { images: [] },
+      workflow: {
+        pushNames: {
+          ...pushNames,
+          pushes: [
+            {
+              raw: 'ghcr.io/${{ github.repository }}:latest',
+              written: 'ghcr.io/${{ github.repository }}:latest',
+              line: 20,
+              column: 17,
+              via: 'docker/build-push-action tags',
+              lowercased: false,
+            },
+          ],
+        },
+      },
+    },
+    result: 'fail',
+    expect: [['image-name-uppercase', 'error']],
+  },
+  {
+    name: 'registry-login-missing: the job pushes and nothing logs in',
+    spec: {
+      workflow: {
+        pushNames: {
+          ...pushNames,
+          unauthenticatedPush: { line: 20, column: 9, description: 'docker push at line 20' },
+        },
+      },
+    },
+    result: 'fail',
+    credential: 'none',
+    expect: [['registry-login-missing', 'error']],
+  },
+  {
+    name: "github-token-app-token: another App's token given as github-token",
+    spec: {
+      run: denied('permission_denied: installation not allowed to Create organization package'),
+    },
+    result: 'fail',
+    expect: [['github-token-app-token', 'error']],
   },
   {
     name: 'image-registry-mismatch: no registry prefix goes to Docker Hub',

@@ -303,3 +303,24 @@ describe('image findings on references built with expressions', () => {
     expect(found[0]!.message).toContain('"gchr.io", which looks like a typo for "ghcr.io"')
   })
 })
+
+describe('bash case conversion in names is not a list separator', () => {
+  // `${VAR,,}` is the README's own advice for lower-casing; its commas split nothing.
+  it.each([
+    [
+      'a tags list',
+      '      - uses: docker/build-push-action@v6\n        with:\n          push: true\n          tags: ghcr.io/${OWNER,,}/app:1,ghcr.io/acme/app:2\n',
+    ],
+    [
+      'a shell variable holding it',
+      '      - run: |\n          IMAGE="ghcr.io/${GITHUB_REPOSITORY,,}"\n          docker push "${IMAGE}:1"\n',
+    ],
+    ['a default value with a comma', '      - run: docker push "ghcr.io/acme/${NAME:-a,b}:1"\n'],
+  ])('%s', (_name, steps) => {
+    const text = `on: push\njobs:\n  j:\n    permissions: { packages: write }\n    steps:\n      - uses: docker/login-action@v3\n        with: { registry: ghcr.io, username: x, password: "\${{ github.token }}" }\n${steps}`
+    const found = lintFiles([{ path: '.github/workflows/w.yml', text }], {
+      place: { serverUrl: 'https://github.com', repository: 'acme/app', registry: 'ghcr.io' },
+    })
+    expect(found.map((f) => `${f.id}@${f.line}`)).toEqual([])
+  })
+})

@@ -86,7 +86,7 @@ export function pushNameFacts(
       ? token.value.trim()
       : undefined
   const firstPush = analysis.evidence.find((e) => e.push && e.kind !== 'preflight-action')
-  const unauthenticated = firstPush && !logsIn(job, analysis.logins, host)
+  const unauthenticated = firstPush && !logsIn(job, analysis)
   return {
     file,
     pushes,
@@ -124,8 +124,12 @@ const NEVER_LOGS_IN =
  * must never fail a run, so any login step or command, any action not known to stay away from
  * registries, inline credentials or a saved login counts.
  */
-function logsIn(job: JobModel, logins: string[], host: string): boolean {
-  if (logins.some((l) => l === host || /\$/.test(l))) return true
+function logsIn(job: JobModel, analysis: PushAnalysis): boolean {
+  // A login to the registry is evidence that is not a push; a login whose host is an unresolved
+  // expression may be to it. (The analysis also lists this action's steps as logins, since for
+  // permissions they need the same grant; whether they really log in is decided below.)
+  if (analysis.evidence.some((e) => !e.push)) return true
+  if (analysis.logins.some((l) => /\$/.test(l))) return true
   for (const step of job.steps) {
     const uses = step.uses?.value.trim() ?? ''
     if (uses) {

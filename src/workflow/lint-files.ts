@@ -146,7 +146,7 @@ export function lintWorkflows(files: LintInput[], options: LintOptions): LintRes
     const j = jobs.find((x) => x.file === c.file && x.job === c.job)
     if (j) j.verdict = c.verdict
   }
-  return { findings: sortFindings(dedupe(findings)), jobs }
+  return { findings: sortFindings(withoutIgnored(dedupe(findings), files)), jobs }
 }
 
 /** A push with a stored token needs no packages: write; the notice says how to retire the token. */
@@ -225,7 +225,8 @@ const CONTEXT_WITH_CAPITALS =
 
 /** The reference with expressions masked, and where its name (host and path, no tag) ends. */
 function nameParts(raw: string): { masked: string; start: number; end: number } {
-  const masked = raw.replace(/\$\{\{[\s\S]*?\}\}|\$\{\w+\}|\$\w+|\$\([^)]*\)|`[^`]*`/g, (m) =>
+  // Shell expansions of any form count as variable: `${IMAGE}`, `${IMAGE,,}`, `${TAG:-latest}`.
+  const masked = raw.replace(/\$\{\{[\s\S]*?\}\}|\$\{[^{}]*\}|\$\w+|\$\([^)]*\)|`[^`]*`/g, (m) =>
     '\uE000'.repeat(m.length),
   )
   let end = masked.indexOf('@')
@@ -329,4 +330,25 @@ export function sortFindings(findings: Finding[]): Finding[] {
 /** Code-unit order: the same on every machine, unlike localeCompare. */
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
+}
+
+/**
+ * `# ghcr-preflight: ignore[id, …]` at the end of a line drops the findings of those ids placed
+ * on that line, the way zizmor's `# zizmor: ignore[rule]` works: for a deliberate choice, such
+ * as a test job that must run without packages: write. Only the lint honours it; the action's
+ * verdict comes from the registry whatever a comment says.
+ */
+export function withoutIgnored(findings: Finding[], files: LintInput[]): Finding[] {
+  const ignored = new Map<string, Map<number, Set<string>>>()
+  for (const f of files) {
+    if (!f.text.includes('ghcr-preflight: ignore[')) continue
+    const lines = new Map<number, Set<string>>()
+    f.text.split(/\r?\n/).forEach((text, i) => {
+      const m = /#.*\bghcr-preflight:\s*ignore\[([^\]]*)\]/.exec(text)
+      if (m) lines.set(i + 1, new Set(m[1]!.split(',').map((id) => id.trim())))
+    })
+    ignored.set(f.path, lines)
+  }
+  if (ignored.size === 0) return findings
+  return findings.filter((f) => !(f.file && f.line && ignored.get(f.file)?.get(f.line)?.has(f.id)))
 }

@@ -1472,16 +1472,37 @@ export function listItems(v: ScalarValue, commas = true): Array<{ text: string; 
   return out
 }
 
-/** Splits on newlines and commas, but not inside `${{ … }}` (expressions may hold commas). */
+/**
+ * Splits on newlines and commas, but not inside `${{ … }}` (expressions may hold commas) nor
+ * inside a shell `${…}` expansion (`${IMAGE,,}` lower-cases; `${A:-x,y}` has a default).
+ */
 function splitOutsideExpressions(s: string, commas: boolean): string[] {
   const out: string[] = []
   let cur = ''
-  let depth = 0
+  let expression = 0
+  let brace = 0
   for (let i = 0; i < s.length; i++) {
-    if (s.startsWith('${{', i)) depth++
-    else if (depth > 0 && s.startsWith('}}', i)) depth--
+    const opener = s.startsWith('${{', i)
+      ? '${{'
+      : expression === 0 && s.startsWith('${', i)
+        ? '${'
+        : ''
+    if (opener) {
+      if (opener === '${{') expression++
+      else brace++
+      cur += opener
+      i += opener.length - 1
+      continue
+    }
     const c = s[i]!
-    if (depth === 0 && (c === '\n' || (commas && c === ','))) {
+    if (expression > 0 && s.startsWith('}}', i)) {
+      expression--
+      cur += '}}'
+      i++
+      continue
+    }
+    if (brace > 0 && c === '}') brace--
+    if (expression === 0 && brace === 0 && (c === '\n' || (commas && c === ','))) {
       out.push(cur)
       cur = ''
     } else cur += c
