@@ -82,6 +82,35 @@ const RULES: Rule[] = [
     explain: (_ctx, who) =>
       `${capitalise(who)} lacks the write:packages scope (a fine-grained token, or a classic one created without it).`,
   },
+  // Answers that name the image, not the token (real reports in corpus/failures/).
+  {
+    // PwnKit-Labs/pwnkit#184, grafana/k6: a namespace with no installation for the token.
+    match: /The requested installation does not exist/i,
+    id: (credential) =>
+      credential === 'github-token' ? 'image-owner-mismatch' : 'fallback-token-app-token',
+    explain: (ctx, who) =>
+      `The namespace ${ctx.owner} has no installation for ${who}: it is not the owner of ${ctx.runRepository}, and a run's token can push only to packages of its own repository's owner.`,
+  },
+  {
+    // alex-on-ai/WebReaper: ghcr.io does not follow an account rename for the old namespace.
+    match: /not_found:\s*owner not found/i,
+    id: () => 'image-owner-mismatch',
+    explain: (ctx) =>
+      `There is no account ${ctx.owner} on ${ctx.place.registry} (renamed or deleted): push to the current owner's namespace.`,
+  },
+  {
+    match: /\bname invalid\b|invalid repository name/i,
+    id: () => 'image-name-invalid',
+    explain: (ctx) =>
+      `${ctx.place.registry} does not accept ${ctx.image} as a repository name (a missing owner segment, an empty part, or characters no name may hold).`,
+  },
+  {
+    // Docker Hub's refusal: ghcr.io never says this, so the push did not go to ghcr.io at all.
+    match: /requested access to the resource is denied/i,
+    id: () => 'image-registry-mismatch',
+    explain: () =>
+      'This is Docker Hub\'s answer, not ghcr.io\'s: the image reference has no "ghcr.io/" prefix, so the push went to docker.io.',
+  },
 ]
 
 export function classifyProbe(outcome: ProbeOutcome, ctx: ClassifyContext): Finding[] {
