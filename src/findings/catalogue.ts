@@ -299,6 +299,17 @@ export const CATALOGUE: Record<FindingId, CatalogueEntry> = {
     ],
     docs: [DOC.variables, DOC.reusableWorkflows],
   },
+  'not-logged-in': {
+    severity: 'error',
+    title: 'job pushes without logging in to the registry',
+    when: 'A push was refused as unauthenticated and the job has no login to the registry before it (`diagnose` reads this from the job log or the workflow file).',
+    why: 'The job never logged in to the registry before pushing, so the client sent no credentials (or stale ones) and ghcr.io answered "unauthenticated: User cannot be authenticated with the token provided." `container.credentials` only authenticates pulling the job\'s container image; it does not log the job\'s docker in.',
+    fix: (place) => [
+      `Log in before the push step, with the run's token (the job needs \`permissions: packages: write\`):\n    - uses: docker/login-action@v3\n      with:\n        registry: ${place.registry}\n        username: \${{ github.actor }}\n        password: \${{ secrets.GITHUB_TOKEN }}`,
+      `Or let ghcr-preflight check the credential and log in for you: \`- uses: craigedmunds/ghcr-preflight@v1\` before the build`,
+    ],
+    docs: [DOC.containerRegistry, DOC.publishWithActions],
+  },
   'fork-pull-request': {
     severity: 'warning',
     title: 'pull request from a fork',

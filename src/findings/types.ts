@@ -11,6 +11,7 @@ export const FINDING_IDS = [
   'reusable-workflow-not-checked',
   'workflow-unreadable',
   'workflow-job-not-found',
+  'not-logged-in',
   // run context
   'fork-pull-request',
   'dependabot-run',
@@ -59,6 +60,13 @@ export interface Finding {
   column?: number
   /** The normalised image reference the finding is about. */
   image?: string
+  /** `diagnose` only: the log line the finding rests on, as printed (timestamps and colours removed). */
+  evidence?: string
+  /**
+   * `diagnose` only: when the evidence cannot tell causes apart, every cause it fits, most likely
+   * first (this finding's id is the first).
+   */
+  candidates?: FindingId[]
 }
 
 /**
