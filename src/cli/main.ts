@@ -26,12 +26,15 @@ export interface CliIo {
 export const HELP = `ghcr-preflight ${VERSION}: checks GitHub Actions workflows for ghcr.io push problems, offline
 
 usage: ghcr-preflight lint [paths…] [--format text|json|sarif] [--registry HOST] [--repository OWNER/REPO]
+       ghcr-preflight diagnose [FILE|-] [--workflow PATH] [--job NAME] [--run URL] [--format text|json|sarif]
        ghcr-preflight explain <finding-id>
        ghcr-preflight findings --format markdown
 
 Commands:
   lint [paths…]          check workflow files (default: .github/workflows); folders are searched
                          for *.yml and *.yaml (a repository root: its .github/workflows)
+  diagnose [FILE|-]      name the cause of a failed push from the job's log (or the run's .zip,
+                         or --run URL); \`ghcr-preflight diagnose --help\` for its options
   explain <finding-id>   print what a finding means and how to fix it
   findings               print the whole catalogue of findings as Markdown
 
@@ -42,7 +45,7 @@ Options for lint:
                              (default: GITHUB_REPOSITORY, else the git remote "origin")
 
 Exit status: 0 no error found, 1 an error-severity finding, 2 usage error.
-No token and no network are used.
+lint, explain and diagnose FILE use no token and no network (diagnose --run reads GH_TOKEN).
 `
 
 export function defaultIo(): CliIo {
