@@ -120,6 +120,10 @@ export type WorldPackage = {
   users_access: Record<string, Role>
   inherit_access: boolean | undefined
   created_at: string
+  /**
+   * pushed manifests (ghcr "versions")
+   */
+  versions: import('./github-runs.mjs').WorldVersion[]
 }
 export type World = {
   /**
@@ -135,6 +139,10 @@ export type World = {
   tokens: Record<string, WorldToken>
   packages: WorldPackage[]
   files: Record<string, string>
+  /**
+   * workflow runs, for GET …/actions/runs
+   */
+  runs: import('./github-runs.mjs').WorldRun[]
 }
 export type Caller =
   | {
