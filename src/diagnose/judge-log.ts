@@ -502,7 +502,10 @@ function permissionOf(
 
   if (fileValue) {
     const seen: PermissionSeen = { packages: logValue ?? fileValue, findings: [], fromFile: true }
-    if (listed) seen.line = listed.line
+    if (listed) {
+      seen.line = listed.line
+      seen.because = `GITHUB_TOKEN Permissions (log line ${listed.line.n}) lists ${packagesInLog === 'none' ? 'no Packages scope' : `Packages: ${packagesInLog}`}`
+    }
     const located = file!.findings.find(
       (f) => f.id === 'packages-permission-missing' || f.id === 'packages-permission-undeclared',
     )
@@ -693,7 +696,7 @@ function first(causes: FindingId[], front: FindingId[]): FindingId[] {
 
 function rank(f: Finding): number {
   if (f.id === 'fallback-token-app-token' || f.id === 'fallback-token-fine-grained') return 0
-  if (f.id === 'not-logged-in') return 0
+  if (f.id === 'not-logged-in' || f.id === 'registry-host-mismatch') return 0
   return 1
 }
 
