@@ -9,4 +9,5 @@ docs=${docs:-docs/findings.md}
 rm -rf "$out"
 npx ncc build src/index.ts -o "$out" --minify --license licenses.txt --quiet
 npx ncc build src/cli/index.ts -o "$out/cli" --minify --quiet
+npx ncc build src/post.ts -o "$out/post" --minify --quiet
 node "$out/cli/index.js" findings --format markdown >"$docs"
