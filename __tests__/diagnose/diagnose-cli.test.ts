@@ -276,6 +276,41 @@ describe('diagnose: the run log archive', () => {
     expect(out.findings.map((f) => f.id)).toContain('packages-permission-missing')
   })
 
+  it('finds each job of the archive in the workflow file by its name', async () => {
+    const twoJobs = `name: ci
+on: push
+jobs:
+  lint:
+    runs-on: ubuntu-latest
+    permissions: {}
+    steps:
+      - run: echo lint
+  build:
+    runs-on: ubuntu-latest
+    permissions:
+      contents: read
+    steps:
+      - run: docker buildx build --push --tag ghcr.io/acme/app:1.0 .
+`
+    const zip = makeZip([
+      {
+        name: '0_build.txt',
+        data: runnerLog([...SETUP(['Contents: read', 'Metadata: read']), ...PUSH]),
+      },
+    ])
+    const r = await cli([
+      'diagnose',
+      file('jobs.zip', zip),
+      '--workflow',
+      file('ci.yml', twoJobs),
+      '--format',
+      'json',
+    ])
+    expect(r.code).toBe(1)
+    const lead = (JSON.parse(r.stdout) as Json).findings[0]!
+    expect(lead).toMatchObject({ id: 'packages-permission-missing', file: 'ci.yml', line: 11 })
+  })
+
   it('joins the step files when the archive has no whole-job files', async () => {
     const zip = makeZip([
       {

@@ -3,6 +3,7 @@
 
 import { describe, expect, it } from '@jest/globals'
 import { readLogFacts } from '../../src/diagnose/log-facts.js'
+import { readWorkflowSide } from '../../src/diagnose/workflow-side.js'
 import { readLogLines } from '../../src/diagnose/log-lines.js'
 import { diagnoseLog } from '../../src/diagnose/judge-log.js'
 import { readZip, ZipError } from '../../src/diagnose/zip.js'
@@ -255,5 +256,53 @@ describe('readZip', () => {
     expect(() =>
       readZip(zip, () => true, { maxEntries: 3, maxEntryBytes: 10, maxTotalBytes: 100 }),
     ).toThrow(/lists 5 files/)
+  })
+})
+
+describe('readWorkflowSide: how the job logs in', () => {
+  const place = { serverUrl: 'https://github.com', repository: 'acme/app', registry: 'ghcr.io' }
+  const wf = (login: string) => `on: push
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    permissions: { contents: read, packages: write }
+    steps:
+      - id: app
+        uses: actions/create-github-app-token@v2
+        with: { app-id: '1', private-key: x }
+${login}
+      - uses: docker/build-push-action@v6
+        with: { push: true, tags: ghcr.io/acme/app:1 }
+`
+  it.each([
+    [
+      'the run token',
+      '      - uses: docker/login-action@v3\n        with: { registry: ghcr.io, username: u, password: "${{ secrets.GITHUB_TOKEN }}" }',
+      'github-token',
+      'actions',
+    ],
+    [
+      'a secret',
+      '      - uses: docker/login-action@v3\n        with: { registry: ghcr.io, username: u, password: "${{ secrets.CR_PAT }}" }',
+      'fallback-token',
+      'unknown',
+    ],
+    [
+      'an App token',
+      '      - uses: docker/login-action@v3\n        with: { registry: ghcr.io, username: u, password: "${{ steps.app.outputs.token }}" }',
+      'fallback-token',
+      'app',
+    ],
+    [
+      'a shell login',
+      '      - run: echo "${{ secrets.GHCR_PAT }}" | docker login ghcr.io -u u --password-stdin',
+      'fallback-token',
+      'unknown',
+    ],
+    ['no login at all', '      - run: echo no login', 'none', undefined],
+  ])('%s', (_name, login, source, kind) => {
+    const side = readWorkflowSide({ path: 'w.yml', text: wf(login) }, place)
+    expect(side.facts.packages).toBe('write')
+    expect(side.credential).toMatchObject({ source, ...(kind ? { kind } : {}) })
   })
 })

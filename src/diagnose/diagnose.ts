@@ -28,6 +28,7 @@ export function diagnoseDocuments(docs: LogDocument[], o: DiagnoseOptions = {}):
     const run = o.run?.(doc.name)
     const diagnosis = diagnoseLog({
       log,
+      documentName: doc.name,
       ...(o.workflow ? { workflow: o.workflow } : {}),
       ...(run ? { run } : {}),
       ...(o.defaults ? { defaults: o.defaults } : {}),

@@ -45,6 +45,8 @@ export interface DiagnoseInput {
   log: LogFacts
   workflow?: WorkflowInput
   run?: RunInfo
+  /** The log's name (a job's file in the run's archive), a hint for the job in the workflow. */
+  documentName?: string
   /** From the environment, used only when neither the run nor the log says. */
   defaults?: { repository?: string; serverUrl?: string }
 }
@@ -75,9 +77,10 @@ export function diagnoseLog(input: DiagnoseInput): Diagnosis {
     repository: setting.repository,
     registry: setting.registry,
   }
-  const side = input.workflow
-    ? readWorkflowSide(input.workflow, place, input.run?.jobName)
-    : undefined
+  const hints = [input.run?.jobName, log.jobName?.value, input.documentName].filter(
+    (h): h is string => !!h,
+  )
+  const side = input.workflow ? readWorkflowSide(input.workflow, place, hints) : undefined
   const untrusted = untrustedOf(input)
   const credential = guessCredential(input, side?.credential, setting)
   const permission = permissionOf(log, side?.facts, untrusted, place)
@@ -394,7 +397,12 @@ function guessCredential(
       }
     }
   }
-  if (fromFile) {
+  // "No login step" in the file is moot when the registry knew the token (an authenticated
+  // refusal): the job logged in some other way (a script, a composite action).
+  const authenticated = log.refusals.some(
+    (r) => r.refusal.source === 'registry' && toProbeOutcome(r.refusal).verdict === 'denied',
+  )
+  if (fromFile && !(fromFile.source === 'none' && authenticated)) {
     return {
       source: fromFile.source,
       ...(fromFile.kind ? { kind: fromFile.kind } : {}),

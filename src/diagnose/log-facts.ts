@@ -47,6 +47,8 @@ export interface LogFacts {
   /** A pull request merge ref was checked out (refs/pull/N/merge). */
   pullRequestRef?: Fact<string>
   runner?: Fact<string>
+  /** "Complete job name: …" of Set up job. */
+  jobName?: Fact<string>
   /** Image references the job tagged or pushed, in log order. */
   images: Array<Fact<string>>
   logins: LoginSeen[]
@@ -116,6 +118,8 @@ function readSetup(t: string, line: LogLine, facts: LogFacts): void {
   if (secret) facts.secretSource = { value: secret[1]!, line }
   const image = /^\s*Image: ([\w.-]+)\s*$/.exec(t)
   if (image && !facts.runner) facts.runner = { value: image[1]!, line }
+  const job = /^Complete job name: (.+?)\s*$/.exec(t)
+  if (job) facts.jobName = { value: job[1]!, line }
   const name = /^Runner name: '([^']+)'/.exec(t)
   if (name) facts.runner = { value: `self-hosted runner ${name[1]}`, line }
 }

@@ -39,10 +39,14 @@ export interface WorkflowSide {
   images: string[]
 }
 
+/**
+ * `jobHints`: names the log or the run suggest for the job (the run's job name, "Complete job
+ * name: …", a log archive's file name), tried in order when --job is not given.
+ */
 export function readWorkflowSide(
   input: WorkflowInput,
   place: Place,
-  jobHint?: string,
+  jobHints: string[] = [],
 ): WorkflowSide {
   const facts: WorkflowFacts = {
     findings: [],
@@ -63,7 +67,10 @@ export function readWorkflowSide(
     return { facts, images: [] }
   }
   const model = parsed.workflow
-  const picked = pickJob(model, input.job ?? jobHint, place)
+  const hinted = input.job
+    ? undefined
+    : jobHints.map((h) => findJob(model, h)).find((j): j is JobModel => !!j)
+  const picked = hinted ? { job: hinted } : pickJob(model, input.job, place)
   if ('finding' in picked) {
     facts.findings.push(picked.finding)
     return { facts, images: [] }
@@ -99,13 +106,7 @@ function pickJob(
   const defined = model.jobs.map((j) => `"${j.id}"`).join(', ') || 'none'
   if (wanted) {
     const name = wanted.trim()
-    // A matrix job is shown as "build (ubuntu, 20)"; a called workflow's as "caller / callee".
-    const bare = name.replace(/\s*\([^)]*\)\s*$/, '')
-    const last = bare.split(' / ').pop()!.trim()
-    const job =
-      model.jobs.find((j) => j.id === name) ??
-      model.jobs.find((j) => j.id === bare || j.name === name || j.name === bare) ??
-      model.jobs.find((j) => j.id === last || j.name === last)
+    const job = findJob(model, name)
     if (job) return { job }
     return {
       finding: makeFinding('workflow-job-not-found', place, {
@@ -127,6 +128,18 @@ function pickJob(
       details: { file: model.file },
     }),
   }
+}
+
+/** A job by id or display name; a matrix job shows as "build (ubuntu, 20)", a called one as "caller / callee". */
+function findJob(model: WorkflowModel, wanted: string): JobModel | undefined {
+  const name = wanted.trim()
+  const bare = name.replace(/\s*\([^)]*\)\s*$/, '')
+  const last = bare.split(' / ').pop()!.trim()
+  return (
+    model.jobs.find((j) => j.id === name) ??
+    model.jobs.find((j) => j.id === bare || j.name === name || j.name === bare) ??
+    model.jobs.find((j) => j.id === last || j.name === last)
+  )
 }
 
 const APP_TOKEN_ACTION =
