@@ -25,6 +25,13 @@ describe('readLogLines', () => {
     ])
   })
 
+  it('masks a token the runner did not know was one', () => {
+    const [line] = readLogLines(
+      'echo ghp_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789 | docker login ghcr.io -u x --password-stdin',
+    )
+    expect(line!.text).toBe('echo *** | docker login ghcr.io -u x --password-stdin')
+  })
+
   it('keeps a long line bounded', () => {
     const [line] = readLogLines('x'.repeat(100_000))
     expect(line!.text.length).toBeLessThanOrEqual(4000)

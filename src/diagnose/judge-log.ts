@@ -675,6 +675,9 @@ const RESTATES_APP_TOKEN: readonly FindingId[] = [
   'org-package-create-denied',
   'org-package-write-denied',
   'github-token-denied',
+  // classify.ts's reading of a bare refusal of a secret: the App token explains it.
+  'fallback-token-scopes',
+  'fallback-token-invalid',
 ]
 
 const APP_TOKEN_REFUSED = (said: string): string =>
@@ -717,9 +720,13 @@ function rename(f: Finding, ranked: FindingId[], c: FinishContext): Finding {
     others.length > 0
       ? `The answer alone does not name its cause; most likely ${describe(top)}${others.length > 0 ? `, else ${others.map(describe).join('; or ')}` : ''}.`
       : `That answer means ${describe(top)}.`
+  // The registry's words, then the likely cause: the classifier's generic sentence about "the
+  // run's token" would contradict a cause about another credential.
+  const image = f.image && !f.image.endsWith('/OWNER/IMAGE') ? f.image : undefined
+  const said = `${c.place.registry} refused the push${image ? ` of ${image}` : ''}: ${refusalText(c)}.`
   const renamed = makeFinding(top, c.place, {
-    message: appendSentence(f.message, likely),
-    ...(f.image ? { image: f.image, details: { image: f.image } } : {}),
+    message: `${said} ${likely}`,
+    ...(image ? { image, details: { image } } : {}),
   })
   return { ...renamed, severity: 'error' }
 }

@@ -23,6 +23,8 @@ const TIMESTAMP = /^\uFEFF?\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z ?/
 const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b/g
 // The web UI's rendering of the ##[…] markers, e.g. "Error: " for ##[error] (kept as the text).
 const MARKER = /^##\[([a-z]+)\]/
+/** A GitHub token printed unmasked (a secret the runner did not know): never repeated in a finding. */
+const TOKEN = /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{40,})\b/g
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g
 
@@ -40,7 +42,7 @@ export function readLogLines(text: string): LogLine[] {
     let t = original.length > MAX_LINE_CHARS ? original.slice(0, MAX_LINE_CHARS) : original
     t = t.replace(TIMESTAMP, '').replace(ANSI, '')
     if (numbered) t = t.replace(/^\s*\d+\s?/, '')
-    t = t.replace(TIMESTAMP, '').replace(CONTROL, '')
+    t = t.replace(TIMESTAMP, '').replace(CONTROL, '').replace(TOKEN, '***')
     const line: LogLine = { n: i + 1, text: t }
     const m = MARKER.exec(t)
     if (m) {
