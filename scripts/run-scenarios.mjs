@@ -200,7 +200,7 @@ async function main() {
         problems.push(...auditLeaks(run, Object.values(tokens)))
         // `post:` runs the action's post step after the job's pushes (scripts/lib/post-step.mjs).
         if (s.post) {
-          const post = { inputs, env, event: s.event ?? {}, files, runtime }
+          const post = { inputs, env, event: s.event ?? {}, files }
           problems.push(...(await runPostStep({ scenario: s, main: run, rig, tokens, ...post })))
         }
         const ms = Math.round(performance.now() - started)

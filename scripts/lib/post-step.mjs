@@ -29,7 +29,6 @@ export async function runPostStep({
   env,
   event,
   files,
-  runtime,
 }) {
   const problems = []
   const want = scenario.post?.expect ?? {}
@@ -54,7 +53,9 @@ export async function runPostStep({
       env: { ...env, ...exported, ...state },
       event,
       files,
-      runtime,
+      // runs.using is node24 for main and post alike; the post step always runs on it here, so
+      // its scenarios hold under Node 24 whatever SCENARIO_RUNTIME the main step used.
+      runtime: 'node24',
       bundle: POST_BUNDLE,
       timeoutMs: 60_000,
     })
