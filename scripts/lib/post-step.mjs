@@ -20,16 +20,7 @@ export const POST_BUNDLE = join(ROOT, 'dist', 'post', 'index.js')
 /** Mirrors `post-if` in preflight/action.yml. */
 const POST_RESULTS = ['ready', 'fallback', 'unverified']
 
-export async function runPostStep({
-  scenario,
-  main,
-  rig,
-  tokens,
-  inputs,
-  env,
-  event,
-  files,
-}) {
+export async function runPostStep({ scenario, main, rig, tokens, inputs, env, event, files }) {
   const problems = []
   const want = scenario.post?.expect ?? {}
   const exported = parseFileCommands(main.envFile)
