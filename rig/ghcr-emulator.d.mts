@@ -10,7 +10,7 @@ export function startGhcrEmulator(deps: EmulatorDeps): Promise<{
   stop: () => Promise<void>
 }>
 export type LogEntry = {
-  server: 'registry' | 'token' | 'api' | 'other-host'
+  server: 'registry' | 'token' | 'api' | 'other-host' | 'log-storage'
   method: string
   /**
    * pathname only (no query)

@@ -14,10 +14,11 @@ import {
   scriptedAnswer,
 } from './world.mjs'
 import { splitRepoPath } from './world.mjs'
+import { recordVersion } from './github-runs.mjs'
 
 /**
  * @typedef {object} LogEntry
- * @property {'registry'|'token'|'api'|'other-host'} server
+ * @property {'registry'|'token'|'api'|'other-host'|'log-storage'} server
  * @property {string} method
  * @property {string} path           pathname only (no query)
  * @property {number} status         0 when no response was sent (hang, reset)
@@ -175,7 +176,7 @@ export async function startGhcrEmulator(deps) {
    * Forwards to the real registry with a JWT for exactly `access`; streams both bodies.
    * @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res
    * @param {import('./registry.mjs').AccessEntry[]} access
-   * @param {(status: number) => void} [onResponse]
+   * @param {(status: number, headers: import('node:http').IncomingHttpHeaders) => void} [onResponse]
    */
   function forward(req, res, access, onResponse) {
     /** @type {Record<string, string | string[]>} */
@@ -197,7 +198,7 @@ export async function startGhcrEmulator(deps) {
           out.location = base + loc.slice(deps.registry.url.length)
         res.writeHead(up.statusCode ?? 502, out)
         up.pipe(res)
-        onResponse?.(up.statusCode ?? 0)
+        onResponse?.(up.statusCode ?? 0, up.headers)
       },
     )
     upstream.on('error', () => {
@@ -292,8 +293,14 @@ export async function startGhcrEmulator(deps) {
       req,
       res,
       [{ type: 'repository', name: repoPath, actions: decision.actions }],
-      (status) => {
-        if (isManifestPut && status === 201) recordPush(deps.getWorld(), caller, repoPath)
+      (status, headers) => {
+        if (!isManifestPut || status !== 201) return
+        recordPush(deps.getWorld(), caller, repoPath)
+        // The package's versions, for GET …/packages/container/{name}/versions (the post step).
+        const { owner, name } = splitRepoPath(repoPath)
+        const pkg = findPackage(deps.getWorld(), owner, name)
+        const digest = headers['docker-content-digest']
+        if (pkg) recordVersion(pkg, m[3], typeof digest === 'string' ? digest : undefined)
       },
     )
   }

@@ -4,6 +4,7 @@
 import { createServer } from 'node:http'
 import { createHash, randomBytes } from 'node:crypto'
 import { callerForSecret, callerLabel, findPackage, MSG, ownerType } from './world.mjs'
+import { createRunRoutes, startLogStorage, versionObjects } from './github-runs.mjs'
 
 const API_VERSION = '2022-11-28'
 const DOCS = 'https://docs.github.com/rest'
@@ -34,6 +35,17 @@ const expirationHeader = (iso) => `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`
 export async function startGithubApiEmulator(deps) {
   const web = deps.serverUrl ?? 'https://github.com'
   let api = ''
+  // Workflow runs and their logs (github-runs.mjs); logs are served from another host.
+  const signedLogs = new Map()
+  const storage = await startLogStorage(deps.record, () => signedLogs)
+  const runRoute = createRunRoutes({
+    api: () => api,
+    web,
+    logStorageUrl: () => storage.url,
+    signedLogs,
+    minimalRepository,
+    simpleUser,
+  })
 
   /** @param {string} login @param {'User'|'Organization'} type */
   function simpleUser(login, type) {
@@ -244,7 +256,7 @@ export async function startGithubApiEmulator(deps) {
       return { status: 401, body: errorBody('Bad credentials', 401) }
     }
     const notFound = { status: 404, body: errorBody('Not Found', 404) }
-    const seg = path.split('/').filter(Boolean).map(decodeURIComponent)
+    let seg = path.split('/').filter(Boolean).map(decodeURIComponent)
 
     if (path === '/rate_limit') {
       const limit = !t ? 60 : t.kind === 'actions' ? 1000 : 5000
@@ -338,7 +350,13 @@ export async function startGithubApiEmulator(deps) {
       return { status: 200, body: organizationFull(seg[1].toLowerCase()) }
     }
 
+    const runAnswer = runRoute(seg, url, world, t)
+    if (runAnswer) return runAnswer
+
     if ((seg[0] === 'orgs' || seg[0] === 'users') && seg[2] === 'packages' && seg.length >= 5) {
+      // …/packages/container/{name}/versions lists the package's versions (github-runs.mjs).
+      const versions = seg.length >= 6 && seg[seg.length - 1] === 'versions'
+      if (versions) seg = seg.slice(0, -1)
       const isOrgRoute = seg[0] === 'orgs'
       const doc = `${DOCS}/packages/packages#${isOrgRoute ? 'get-a-package-for-an-organization' : 'get-a-package-for-a-user'}`
       const missing = { status: 404, body: errorBody('Package not found.', 404, doc) }
@@ -367,13 +385,23 @@ export async function startGithubApiEmulator(deps) {
             pkg.owner === t.owner ||
             pkg.users_access[t.owner] ||
             world.orgs[owner]?.members[t.owner])
-        return visible ? { status: 200, body: packageObject(pkg) } : missing
+        if (!visible) return missing
+        return {
+          status: 200,
+          body: versions
+            ? versionObjects(pkg, isOrgRoute ? 'orgs' : 'users', api, web)
+            : packageObject(pkg),
+        }
       }
       if (t.kind === 'actions') {
         // §4.2: the run's token sees a package only when its repository has admin on it.
-        return pkg && pkg.actions_access[world.repository] === 'admin'
-          ? { status: 200, body: packageObject(pkg) }
-          : missing
+        if (!pkg || pkg.actions_access[world.repository] !== 'admin') return missing
+        return {
+          status: 200,
+          body: versions
+            ? versionObjects(pkg, isOrgRoute ? 'orgs' : 'users', api, web)
+            : packageObject(pkg),
+        }
       }
       return missing // §4.2: other installation tokens got 404
     }
@@ -472,7 +500,8 @@ export async function startGithubApiEmulator(deps) {
         req.method === 'GET' || req.method === 'HEAD'
           ? route(url.pathname.replace(/\/+$/, '') || '/', url, caller)
           : { status: 404, body: errorBody('Not Found', 404) }
-      const body = JSON.stringify(answer.body)
+      // A redirect (a job's log) carries no body.
+      const body = answer.status >= 300 && answer.status < 400 ? '' : JSON.stringify(answer.body)
       res.writeHead(answer.status, {
         ...commonHeaders(caller),
         ...answer.headers,
@@ -494,9 +523,12 @@ export async function startGithubApiEmulator(deps) {
     url: api,
     port,
     stop: () =>
-      new Promise((resolve) => {
-        server.close(() => resolve(undefined))
-        server.closeAllConnections()
-      }),
+      Promise.all([
+        storage.stop(),
+        new Promise((resolve) => {
+          server.close(() => resolve(undefined))
+          server.closeAllConnections()
+        }),
+      ]).then(() => undefined),
   }
 }

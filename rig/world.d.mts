@@ -139,6 +139,10 @@ export type WorldPackage = {
   users_access: Record<string, Role>
   inherit_access: boolean | undefined
   created_at: string
+  /**
+   * pushed manifests (ghcr "versions")
+   */
+  versions: import('./github-runs.mjs').WorldVersion[]
 }
 export type World = {
   /**
@@ -184,6 +188,10 @@ export type ScriptedAnswer = {
    * errors[0].message
    */
   message?: string | undefined
+  /**
+   * workflow runs, for GET …/actions/runs
+   */
+  runs: import('./github-runs.mjs').WorldRun[]
 }
 export type Caller =
   | {

@@ -2,6 +2,7 @@
 // pure rules that decide what ghcr.io would answer. No I/O here; both emulators read this.
 // Sections cited as §N are in /work/shared/research/ghcr-failure-modes.md.
 import { randomBytes } from 'node:crypto'
+import { parseRuns } from './github-runs.mjs'
 
 /**
  * @typedef {'actions'|'classic'|'fine-grained'|'app'|'oauth'} TokenKind
@@ -35,6 +36,7 @@ import { randomBytes } from 'node:crypto'
  * @property {Record<string, Role>} users_access     people with a role on the package
  * @property {boolean|undefined} inherit_access
  * @property {string} created_at
+ * @property {import('./github-runs.mjs').WorldVersion[]} versions   pushed manifests (ghcr "versions")
  * @typedef {object} World
  * @property {string} repository                the run's repository, owner/name, lower-cased
  * @property {'lenient'|'strict'} token_endpoint  does /token refuse bad credentials? strict (the
@@ -55,6 +57,7 @@ import { randomBytes } from 'node:crypto'
  * @property {number} status
  * @property {string} [code]                    errors[0].code; omitted with message → empty body
  * @property {string} [message]                 errors[0].message
+ * @property {import('./github-runs.mjs').WorldRun[]} runs   workflow runs, for GET …/actions/runs
  * @typedef {{ type: 'anonymous' } | { type: 'unknown' } | { type: 'token', token: WorldToken }} Caller
  * @typedef {{ allow: false, status: number, code: string, message: string, challenge?: boolean }} Denial
  * @typedef {{ allow: true, actions: string[] } | Denial} Decision
@@ -250,6 +253,7 @@ export function buildWorld(input) {
     packages,
     files: { ...obj(input.files, 'files') },
     answers,
+    runs: parseRuns(gh.runs, repository),
   }
 }
 
@@ -272,9 +276,10 @@ function expiryTime(v, where) {
   return d.toISOString()
 }
 
-/** @param {Omit<WorldPackage, 'created_at'> & { created_at?: string }} p @returns {WorldPackage} */
+/** @param {Omit<WorldPackage, 'created_at' | 'versions'> & { created_at?: string }} p @returns {WorldPackage} */
 function makePackage(p) {
   return {
+    versions: [],
     ...p,
     owner: p.owner.toLowerCase(),
     name: p.name.toLowerCase(),

@@ -36,4 +36,6 @@ npx ncc build src/index.ts -o "$out" --minify --quiet --stats-out "$tmp/action.j
 node scripts/lib/licenses.mjs "$tmp/action.json" "$out/licenses.txt"
 npx ncc build src/cli/index.ts -o "$out/cli" --minify --quiet --stats-out "$tmp/cli.json"
 node scripts/lib/licenses.mjs "$tmp/cli.json" "$out/cli/licenses.txt"
+npx ncc build src/post.ts -o "$out/post" --minify --quiet --stats-out "$tmp/post.json"
+node scripts/lib/licenses.mjs "$tmp/post.json" "$out/post/licenses.txt"
 node "$out/cli/index.js" findings --format markdown >"$docs"

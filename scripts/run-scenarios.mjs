@@ -13,6 +13,7 @@ import { basename, join, resolve } from 'node:path'
 import { parse } from 'yaml'
 import { runAction, runnerEnv } from './lib/action-process.mjs'
 import { auditLeaks } from './lib/leak-audit.mjs'
+import { runPostStep } from './lib/post-step.mjs'
 import { startRig } from '../rig/index.mjs'
 
 const args = process.argv.slice(2)
@@ -228,6 +229,11 @@ async function main() {
             )
         }
         problems.push(...auditLeaks(run, Object.values(tokens)))
+        // `post:` runs the action's post step after the job's pushes (scripts/lib/post-step.mjs).
+        if (s.post) {
+          const post = { inputs, env, event: s.event ?? {}, files }
+          problems.push(...(await runPostStep({ scenario: s, main: run, rig, tokens, ...post })))
+        }
         const ms = Math.round(performance.now() - started)
         if (problems.length === 0) {
           passed++

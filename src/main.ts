@@ -8,6 +8,7 @@ import { createGitHubApi } from './github/api.js'
 import { createHttpClient } from './http/client.js'
 import { Deadline } from './http/deadline.js'
 import { getInputs, InputError, type Inputs } from './inputs.js'
+import { savePostState } from './post/state.js'
 import { preflight, type PreflightOutcome } from './preflight/preflight.js'
 import { emitAnnotations } from './report/annotations.js'
 import { setOutputs } from './report/outputs.js'
@@ -60,6 +61,8 @@ async function report({ report, password }: PreflightOutcome, inputs: Inputs): P
   emitAnnotations(report.findings)
   await writeSummary(report)
   setOutputs(report, password)
+  // For the post step (runs.post): the verdict and images, never a token.
+  savePostState(report, { saveState: core.saveState, exportVariable: core.exportVariable })
   const errors = report.findings.filter((f) => f.severity === 'error')
   const first = errors[0] ? ` First cause [${errors[0].id}]: ${headline(errors[0].message)}.` : ''
   switch (report.result) {

@@ -141,7 +141,12 @@ describe('action.yml and preflight/action.yml declare the contract', () => {
       expect.stringMatching(/^docker\/login-action@[0-9a-f]{40}$/),
     ])
     expect(steps[0].id).toBe('preflight')
-    expect(node.runs).toEqual({ using: 'node24', main: '../dist/index.js' })
+    expect(node.runs).toEqual({
+      using: 'node24',
+      main: '../dist/index.js',
+      post: '../dist/post/index.js',
+      'post-if': expect.stringContaining('env.GHCR_PREFLIGHT_RESULT'),
+    })
   })
 
   it('maps every output to the preflight step output of the same name', () => {

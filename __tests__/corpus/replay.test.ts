@@ -129,7 +129,7 @@ describe('the replay writes a run from the facts', () => {
     const none = buildRun({
       ...base,
       facts: { ...base.facts, credential: 'none' },
-      cause: 'not-logged-in',
+      cause: 'registry-login-missing',
     })
     const fork = buildRun({
       ...base,

@@ -25,7 +25,7 @@ type Api = typeof ours
 
 let dir: string
 const saved = { ...process.env }
-const RUNNER_FILES = ['GITHUB_OUTPUT'] as const
+const RUNNER_FILES = ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_ENV'] as const
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'ghcr-preflight-runner-'))
@@ -138,6 +138,23 @@ describe('file commands', () => {
   it.each(values)('setOutput with %s, no GITHUB_OUTPUT (::set-output)', (_name, value) => {
     const written = same((a) => a.setOutput('out-name', value), false)
     expect(written.stdout).toMatch(/^\n::set-output name=out-name::/)
+  })
+  it.each(values)('saveState with %s, GITHUB_STATE set', (_name, value) => {
+    const written = same((a) => a.saveState('post-result', value))
+    expect(written.files.GITHUB_STATE).toMatch(/^post-result<<ghadelimiter_/)
+  })
+  it.each(values)('saveState with %s, no GITHUB_STATE (::save-state)', (_name, value) => {
+    const written = same((a) => a.saveState('post-result', value), false)
+    expect(written.stdout).toMatch(/^::save-state name=post-result::/)
+  })
+  it.each(values)('exportVariable with %s, GITHUB_ENV set', (_name, value) => {
+    const written = same((a) => a.exportVariable('GHCR_PREFLIGHT_RESULT', value))
+    expect(written.files.GITHUB_ENV).toMatch(/^GHCR_PREFLIGHT_RESULT<<ghadelimiter_/)
+  })
+  it('getState reads STATE_<name> as the runner gives it to the post step', () => {
+    process.env.STATE_result = 'fallback'
+    expect(ours.getState('result')).toBe(core.getState('result'))
+    expect(ours.getState('absent')).toBe(core.getState('absent'))
   })
   it('refuses a GITHUB_OUTPUT path that does not exist, with the same error', () => {
     const written = same((a) => {

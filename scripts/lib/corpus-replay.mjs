@@ -64,7 +64,8 @@ const NEEDS = {
     f.credential || f.credential_state ? undefined : 'no credential fact',
   'fallback-token-app-token': (f) =>
     f.credential === 'app' ? undefined : 'no credential: app fact',
-  'not-logged-in': (f) => (f.credential === 'none' ? undefined : 'no credential: none fact'),
+  'registry-login-missing': (f) =>
+    f.credential === 'none' ? undefined : 'no credential: none fact',
 }
 
 // ---- the registry's answer, from the quoted line --------------------------------------------
@@ -407,7 +408,6 @@ export function emulatorAnswer(c, world) {
 export function expectedIds(c, role) {
   if (c.cause === 'fallback-token-app-token' && role === 'github-token')
     return ['github-token-app-token']
-  if (c.cause === 'not-logged-in') return ['registry-login-missing']
   return [c.cause]
 }
 

@@ -28,6 +28,7 @@ export const HELP = `ghcr-preflight ${VERSION}: checks GitHub Actions workflows 
 
 usage: ghcr-preflight lint [paths…] [--format text|json|sarif] [--fix | --diff] [--root DIR]
                           [--registry HOST] [--repository OWNER/REPO]
+       ghcr-preflight diagnose [FILE|-] [--workflow PATH] [--job NAME] [--run URL] [--format text|json|sarif]
        ghcr-preflight explain <finding-id>
        ghcr-preflight findings --format markdown
 
@@ -35,6 +36,8 @@ Commands:
   lint [paths…]          check workflow files (default: .github/workflows here, else the
                          repository's when run in a sub-folder); folders are searched
                          for *.yml and *.yaml (a repository root: its .github/workflows)
+  diagnose [FILE|-]      name the cause of a failed push from the job's log (or the run's .zip,
+                         or --run URL); \`ghcr-preflight diagnose --help\` for its options
   explain <finding-id>   print what a finding means and how to fix it
   findings               print the whole catalogue of findings as Markdown
 
@@ -51,7 +54,7 @@ Options for lint:
 
 Exit status: 0 no error found, 1 an error-severity finding (a file GitHub would reject too),
 2 usage error (including no workflow files found).
-No token and no network are used.
+lint, explain and diagnose FILE use no token and no network (diagnose --run reads GH_TOKEN).
 `
 
 export function defaultIo(): CliIo {

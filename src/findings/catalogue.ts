@@ -144,6 +144,9 @@ const DOC = {
 
 // ---- helpers that turn details into exact text ----
 
+/** docker/login-action pinned by commit, as every action reference in a fix text is. */
+const LOGIN_ACTION = 'docker/login-action@dbcb813823bdd20940b903addbd779551569679f # v4.6.0'
+
 /** The Container registry of the run's GitHub instance; ghcr.io for a malformed URL. */
 function registryOf(serverUrl: string): string {
   try {
@@ -449,13 +452,19 @@ export const CATALOGUE: Record<FindingId, CatalogueEntry> = {
   'registry-login-missing': {
     severity: 'error',
     title: 'job pushes without logging in',
-    when: 'The job pushes to the registry, but no step of it logs in there (the ghcr-preflight/preflight sub-action only checks).',
-    why: 'Nothing in the job logs in to the registry, so the push goes out without credentials and fails with "unauthorized: unauthenticated: User cannot be authenticated with the token provided." (`container.credentials` only authenticates pulling the job\'s container image).',
-    fix: (place) => [
-      `Log in before the push with the credential ghcr-preflight proved:\n    - uses: docker/login-action@v3\n      if: steps.<preflight id>.outputs.can-push == 'true'\n      with:\n        registry: \${{ steps.<preflight id>.outputs.registry }}\n        username: \${{ steps.<preflight id>.outputs.username }}\n        password: \${{ steps.<preflight id>.outputs.password }}`,
-      `Or use the one-line form \`craigedmunds/ghcr-preflight@v1\`, which logs in to ${place.registry} itself`,
-      'A self-hosted runner that keeps a saved login is the exception: point the job at it with `DOCKER_CONFIG`, so the login is visible in the workflow',
-    ],
+    when: 'The job pushes to the registry, but no step of it logs in there (the ghcr-preflight/preflight sub-action only checks), or a job log shows the push refused as unauthenticated with no login before it (`diagnose`).',
+    why: 'Nothing in the job logs in to the registry, so the push goes out without credentials (or with stale ones) and fails with "unauthorized: unauthenticated: User cannot be authenticated with the token provided." (`container.credentials` only authenticates pulling the job\'s container image; it does not log the job\'s docker in).',
+    fix: (place, d) => {
+      const id = d.preflightStep
+      const login = id
+        ? `Log in before the push with the credential ghcr-preflight proved${d.preflightNeedsId ? ` (give the ghcr-preflight step \`id: ${id}\`)` : ''}:\n    - uses: ${LOGIN_ACTION}\n      if: steps.${id}.outputs.can-push == 'true'\n      with:\n        registry: \${{ steps.${id}.outputs.registry }}\n        username: \${{ steps.${id}.outputs.username }}\n        password: \${{ steps.${id}.outputs.password }}`
+        : `Log in before the push step, with the run's token (the job needs \`permissions: packages: write\`):\n    - uses: ${LOGIN_ACTION}\n      with:\n        registry: ${place.registry}\n        username: \${{ github.actor }}\n        password: \${{ secrets.GITHUB_TOKEN }}`
+      return [
+        login,
+        `Or use the one-line form \`craigedmunds/ghcr-preflight@v1\`, which checks the credential and logs in to ${place.registry} itself`,
+        'A self-hosted runner that keeps a saved login is the exception: point the job at it with `DOCKER_CONFIG`, so the login is visible in the workflow',
+      ]
+    },
     docs: [DOC.publishWithActions, DOC.containerRegistry],
   },
   'package-not-linked': {

@@ -15,5 +15,8 @@ export function contractShape(f: Finding): Finding {
   if (f.line !== undefined) o.line = f.line
   if (f.column !== undefined) o.column = f.column
   if (f.image !== undefined) o.image = f.image
+  // Set by `diagnose` only; the action's `findings` output never carries them.
+  if (f.evidence !== undefined) o.evidence = f.evidence
+  if (f.candidates !== undefined) o.candidates = f.candidates
   return o
 }

@@ -64,6 +64,13 @@ export interface Finding {
   column?: number
   /** The normalised image reference the finding is about. */
   image?: string
+  /** `diagnose` only: the log line the finding rests on, as printed (timestamps and colours removed). */
+  evidence?: string
+  /**
+   * `diagnose` only: when the evidence cannot tell causes apart, every cause it fits, most likely
+   * first (this finding's id is the first).
+   */
+  candidates?: FindingId[]
   /**
    * The other lines that support it (every push or login the finding rests on), for SARIF
    * `relatedLocations` and the text output. Not part of the contracts §5 JSON shape.

@@ -74,7 +74,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           signal: controller.signal,
         })
         const location = res.headers.get('location')
-        if (REDIRECT_STATUSES.has(res.status) && location !== null) {
+        if (REDIRECT_STATUSES.has(res.status) && location !== null && req.redirect !== 'manual') {
           await res.body?.cancel().catch(() => undefined)
           let target: URL
           try {

@@ -13,6 +13,11 @@ export interface HttpRequest {
   retry?: boolean
   /** Per-attempt timeout override in ms. */
   timeoutMs?: number
+  /**
+   * 'manual': hand back a 3xx answer (with its `location` header) instead of following it, for
+   * a caller that must fetch a signed URL on another host without the credentials.
+   */
+  redirect?: 'follow' | 'manual'
 }
 
 export interface HttpResponse {

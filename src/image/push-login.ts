@@ -22,6 +22,15 @@ export function judgePushLogin(facts: PushNameFacts | undefined, place: Place): 
         file: facts.file,
         line: at.line,
         column: at.column,
+        // The fix logs in with the preflight step's outputs when the job has that step.
+        ...(facts.inputAt
+          ? {
+              details: {
+                preflightStep: facts.preflightId ?? 'ghcr',
+                ...(facts.preflightId ? {} : { preflightNeedsId: 'yes' }),
+              },
+            }
+          : {}),
       }),
     ],
     blocked: true,

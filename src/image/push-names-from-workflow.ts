@@ -93,6 +93,7 @@ export function pushNameFacts(
     unnamedPush,
     lowercasing: texts.some((t) => LOWERCASING.test(t)),
     ...(inputAt ? { inputAt: { line: inputAt.line, column: inputAt.column } } : {}),
+    ...(preflight?.step.id ? { preflightId: preflight.step.id } : {}),
     ...(unauthenticated
       ? {
           unauthenticatedPush: {

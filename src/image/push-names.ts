@@ -33,6 +33,8 @@ export interface PushNameFacts {
   unnamedPush: boolean
   /** Where the preflight step's `image:` input is written (else its `uses:` line). */
   inputAt?: { line: number; column: number }
+  /** The preflight step's `id:`, when the job has one that sets it. */
+  preflightId?: string
   /** The job lower-cases names somewhere (`${VAR,,}`, `tr '[:upper:]' '[:lower:]'`, a
    * lower-case action) or reads the preflight's `images` output. */
   lowercasing: boolean

@@ -122,6 +122,21 @@ const RULES: Rule[] = [
     explain: (_ctx, who) =>
       `${capitalise(who)} lacks the write:packages scope (a fine-grained token, or a classic one created without it).`,
   },
+  // Answers that name the image, not the token (real reports in corpus/failures/).
+  {
+    // schlagmichdoch/PairDrop#53: "ERROR: name invalid" for a reference with no owner segment.
+    match: /\bname invalid\b|invalid repository name/i,
+    id: () => 'image-name-invalid',
+    explain: (ctx) =>
+      `${ctx.place.registry} does not accept ${ctx.image} as a repository name (a missing owner segment, an empty part, or characters no name may hold).`,
+  },
+  {
+    // Docker Hub's refusal: ghcr.io never says this, so the push did not go to ghcr.io at all.
+    match: /requested access to the resource is denied/i,
+    id: () => 'image-registry-mismatch',
+    explain: () =>
+      'This is Docker Hub\'s answer, not ghcr.io\'s: the image reference has no "ghcr.io/" prefix, so the push went to docker.io.',
+  },
 ]
 
 /**

@@ -45,6 +45,30 @@ export function setOutput(name: string, value: unknown): void {
   issueCommand('set-output', { name }, toCommandValue(value))
 }
 
+/** Sets an environment variable for this step and every later step of the job (`GITHUB_ENV`). */
+export function exportVariable(name: string, value: unknown): void {
+  const converted = toCommandValue(value)
+  process.env[name] = converted
+  if (process.env['GITHUB_ENV']) {
+    issueFileCommand('ENV', prepareKeyValueMessage(name, value))
+    return
+  }
+  issueCommand('set-env', { name }, converted)
+}
+
+/** State for this action's post step (`GITHUB_STATE`); the post step reads it as `STATE_<name>`. */
+export function saveState(name: string, value: unknown): void {
+  if (process.env['GITHUB_STATE']) {
+    issueFileCommand('STATE', prepareKeyValueMessage(name, value))
+    return
+  }
+  issueCommand('save-state', { name }, toCommandValue(value))
+}
+
+export function getState(name: string): string {
+  return process.env[`STATE_${name}`] || ''
+}
+
 export function info(message: string): void {
   process.stdout.write(message + EOL)
 }

@@ -1,0 +1,240 @@
+// Reads a registry refusal out of one line a client printed (docker, buildx, podman, buildah,
+// skopeo, crane, helm, oras, goreleaser, docker/login-action, the runner itself): the step that
+// failed, the HTTP status, the registry's error code and message, and the image it names. The
+// registry's answer is the same JSON whoever asks (distribution spec), but every client frames it
+// differently; this is the one place that knows the framings. The classifier (classify.ts) then
+// maps the answer to a cause exactly as it does for the preflight's own probe.
+//
+// Framings seen in real reports (corpus/failures/, quote and printed fields), e.g.
+//   buildx:   "failed to push ghcr.io/o/i:t: denied: installation not allowed to Write organization package"
+//   buildkit: "unexpected status from POST request to https://ghcr.io/v2/o/i/blobs/uploads/: 403 Forbidden"
+//   podman:   "writing blob: initiating layer upload to /v2/o/i/blobs/uploads/ in ghcr.io: denied: …"
+//   podman:   "Requesting bearer token: invalid status code from registry 403 (Forbidden)"
+//   crane:    "POST https://ghcr.io/v2/o/i/blobs/uploads/: DENIED: permission_denied: …"
+//   helm/oras:"POST \"https://ghcr.io/v2/o/c/blobs/uploads/\": response status code 403: denied: …"
+//   login:    "Error response from daemon: Get \"https://ghcr.io/v2/\": denied: denied"
+
+import type { ProbeOutcome } from './types.js'
+
+export type RefusalStep = 'login' | 'token' | 'read' | 'upload' | 'manifest' | 'client'
+
+export interface PrintedRefusal {
+  /** The registry answered (status/code/message), or the client refused the name before asking. */
+  source: 'registry' | 'client'
+  step: RefusalStep
+  status?: number
+  /** The registry's error code as printed, upper-cased (DENIED, UNAUTHORIZED, NAME_INVALID, …). */
+  code?: string
+  /** The registry's message, e.g. "installation not allowed to Write organization package". */
+  message?: string
+  /** An image reference or repository path named on the line, as printed. */
+  reference?: string
+  /** A registry host named on the line. */
+  host?: string
+  /** The part of the line the refusal was read from. */
+  fragment: string
+}
+
+/** Distribution error codes a client prints as `code: message`. */
+const CODE =
+  /(?<!permission )\b(denied|unauthorized|name_invalid|name_unknown|manifest_invalid|blob_upload_invalid|unsupported|toomanyrequests)\s*:\s*/i
+
+/** Registry messages a client may print without their code (fragments quoted in threads). */
+const KNOWN_MESSAGE =
+  /(permission_denied:|unauthenticated:|installation not allowed to (?:Create|Write|Read) organization package|user cannot be authenticated with the token provided|the token provided does not match expected scopes|forbids access via a personal access token|the requested installation does not exist|requested access to the resource is denied|not_found: owner not found|authentication required|\bname invalid\b|invalid repository name|\bdenied:\s*denied\b)/i
+
+/** A login the client reports as failed without the registry's words (the runner, helm). */
+const LOGIN_FAILED =
+  /Docker login for '[^']+' failed|login attempt to \S+ failed|Error: logging in to \S+|Error: error logging in/i
+
+const STATUS_PATTERNS: RegExp[] = [
+  /\b(4\d\d|5\d\d)\s*\(?(?:Forbidden|Unauthorized|Not Found|Too Many Requests|Bad Request|Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout)\)?/i,
+  /status(?: code)?(?: from registry)?[:\s]+(\d{3})\b/i,
+  /invalid status code from registry (\d{3})/i,
+  /failed with status:? (\d{3})/i,
+  /^(?:\W*error:?\s*)?(4\d\d|5\d\d):\s/i,
+]
+
+/** The line concerns a registry at all (so a bare "403 Forbidden" elsewhere is not read as one). */
+const REGISTRY_CONTEXT =
+  /\/v2\/|\bghcr\.io\b|\bcontainers\.[\w.-]+|registry|\bpush|\bblobs?\b|manifest|upload|unexpected status|bearer token|oauth token|anonymous token|\bdocker\b|podman|buildah|skopeo|crane|\boras\b|\bhelm\b|goreleaser|\bko\b/i
+/** A line that is nothing but a refusal status. */
+const BARE_STATUS =
+  /^\W*(?:error:?\s*)?(?:HTTP\/?[\d.]*\s*)?(401|403)\s*\(?(Forbidden|Unauthorized)?\)?\W*$/i
+
+const CLIENT_REFUSAL =
+  /invalid reference format|must be lowercase|invalid tag "|Unable to parse image|could not parse reference|invalid image name|repository name must have at least one component/i
+
+export function parseRefusalLine(line: string): PrintedRefusal | undefined {
+  const text = line.trim()
+  if (text === '' || text.length > 4000) return undefined
+  if (CLIENT_REFUSAL.test(text)) return clientRefusal(text)
+
+  const codeMatch = CODE.exec(text)
+  const known = KNOWN_MESSAGE.exec(text)
+  const status = statusOf(text)
+  const bare = BARE_STATUS.exec(text)
+  const loginFailed = LOGIN_FAILED.exec(text)
+  if (!codeMatch && !known && !(status && REGISTRY_CONTEXT.test(text)) && !bare && !loginFailed) {
+    return undefined
+  }
+  // "Permission denied (publickey)" and other unrelated uses of the words: a code needs a
+  // registry-like context or a known message after it.
+  if (codeMatch && !known && !status && !REGISTRY_CONTEXT.test(text)) return undefined
+
+  const refusal: PrintedRefusal = { source: 'registry', step: stepOf(text), fragment: text }
+  if (codeMatch) {
+    refusal.code = codeMatch[1]!.toUpperCase()
+    refusal.message = cleanMessage(text.slice(codeMatch.index + codeMatch[0].length))
+  } else if (known) {
+    refusal.message = cleanMessage(text.slice(known.index))
+  } else if (loginFailed && !status) {
+    refusal.message = cleanMessage(text.slice(loginFailed.index))
+  }
+  const s = status ?? (bare ? Number(bare[1]) : undefined) ?? statusFromCode(refusal.code)
+  if (s !== undefined) refusal.status = s
+  const where = referenceOf(text)
+  if (where.reference) refusal.reference = where.reference
+  if (where.host) refusal.host = where.host
+  return refusal
+}
+
+/** The refusal as the preflight's probe would have recorded it, for classifyProbe(). */
+export function toProbeOutcome(r: PrintedRefusal): ProbeOutcome {
+  const step = r.step === 'login' || r.step === 'token' ? 'token' : 'upload'
+  const outcome: ProbeOutcome = { verdict: verdictOf(r), step, roundTrips: 0 }
+  if (r.status !== undefined) outcome.status = r.status
+  if (r.code !== undefined) outcome.code = r.code
+  if (r.message !== undefined) outcome.message = r.message
+  if (outcome.verdict === 'inconclusive') {
+    outcome.reason = `the registry answered ${r.status ?? ''} ${r.message ?? ''}`
+      .replace(/\s+/g, ' ')
+      .trim()
+  }
+  return outcome
+}
+
+function verdictOf(r: PrintedRefusal): ProbeOutcome['verdict'] {
+  if (r.status !== undefined && (r.status >= 500 || r.status === 429)) return 'inconclusive'
+  if (r.code === 'TOOMANYREQUESTS') return 'inconclusive'
+  const message = r.message ?? ''
+  if (
+    r.status === 401 ||
+    r.code === 'UNAUTHORIZED' ||
+    /^unauthenticated:|authentication required|user cannot be authenticated/i.test(message)
+  ) {
+    return 'unauthorized'
+  }
+  // A credential refused at login or by the token service is refused as a credential, not for a
+  // package: that is what "unauthorized" means to the classifier.
+  if (
+    (r.step === 'login' || r.step === 'token') &&
+    !/permission_denied|does not match expected scopes|forbids access/i.test(message)
+  ) {
+    return 'unauthorized'
+  }
+  return 'denied'
+}
+
+function clientRefusal(text: string): PrintedRefusal {
+  const refusal: PrintedRefusal = { source: 'client', step: 'client', fragment: text }
+  const at =
+    /invalid reference format|invalid tag "|Unable to parse image|could not parse reference|invalid image name|repository name must/i.exec(
+      text,
+    )
+  refusal.message = cleanMessage(at ? text.slice(at.index) : text)
+  const where = referenceOf(text)
+  if (where.reference) refusal.reference = where.reference
+  if (where.host) refusal.host = where.host
+  return refusal
+}
+
+function statusOf(text: string): number | undefined {
+  for (const p of STATUS_PATTERNS) {
+    const m = p.exec(text)
+    if (m) return Number(m[1])
+  }
+  return undefined
+}
+
+function statusFromCode(code: string | undefined): number | undefined {
+  if (code === 'DENIED') return 403
+  if (code === 'UNAUTHORIZED') return 401
+  if (code === 'TOOMANYREQUESTS') return 429
+  return undefined
+}
+
+function stepOf(text: string): RefusalStep {
+  if (
+    /Get "?https?:\/\/[^/"\s]+\/v2\/"?:|login attempt|Docker login for|Error: error logging in|logging in to|Error saving credentials|unable to log ?in|login failed|error logging in/i.test(
+      text,
+    )
+  ) {
+    return 'login'
+  }
+  if (
+    /Requesting bearer token|fetch (?:oauth|anonymous) token|\/token\?|fetching token|failed to authorize/i.test(
+      text,
+    )
+  ) {
+    return 'token'
+  }
+  if (
+    /HEAD (?:request to |"?https?:)|trying to reuse blob|failed to read from destination|checking whether a blob/i.test(
+      text,
+    )
+  ) {
+    return 'read'
+  }
+  if (/manifest/i.test(text) && !/blobs\/uploads/i.test(text)) return 'manifest'
+  return 'upload'
+}
+
+/** Trailing quotes, the runner's own punctuation and repeated spaces off a message. */
+function cleanMessage(s: string): string {
+  return s
+    .replace(/\s+/g, ' ')
+    .replace(/["'`]+$/, '')
+    .trim()
+    .slice(0, 300)
+}
+
+const REF = String.raw`[\w.-]+(?::\d+)?(?:\/[\w.-]+)+(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?`
+
+function referenceOf(text: string): { reference?: string; host?: string } {
+  const patterns: Array<[RegExp, (m: RegExpExecArray) => { reference?: string; host?: string }]> = [
+    [/invalid tag "([^"]+)"/i, (m) => ({ reference: m[1]! })],
+    [/repository name \(([^)]+)\) must be lowercase/i, (m) => ({ reference: m[1]! })],
+    [/Unable to parse image (\S+)/i, (m) => ({ reference: m[1]! })],
+    [
+      new RegExp(`failed to (?:push|put manifest|copy(?: index)?|commit) "?(${REF})`, 'i'),
+      (m) => ({ reference: m[1]! }),
+    ],
+    [
+      /(?:POST|HEAD|PUT|PATCH|GET)(?: request to)? "?https?:\/\/([^/"\s]+)\/v2\/(.+?)\/(?:blobs|manifests)\//i,
+      (m) => ({ host: m[1]!, reference: `${m[1]}/${m[2]}` }),
+    ],
+    [
+      /upload to \/v2\/(.+?)\/blobs\/uploads\/ in ([\w.-]+(?::\d+)?)/i,
+      (m) => ({ host: m[2]!, reference: `${m[2]}/${m[1]}` }),
+    ],
+    [/oci:\/\/([\w.-]+(?::\d+)?\/[^\s"'`]+)/i, (m) => ({ reference: m[1]! })],
+    [/destination repository ([\w./-]+)/i, (m) => ({ reference: m[1]! })],
+    [/repository:([\w./-]+):(?:push|pull)/i, (m) => ({ reference: m[1]! })],
+    [/Get "?https?:\/\/([^/"\s]+)\/v2\//i, (m) => ({ host: m[1]! })],
+    [/for '([\w.-]+)' failed/i, (m) => ({ host: m[1]! })],
+  ]
+  for (const [p, pick] of patterns) {
+    const m = p.exec(text)
+    if (m) {
+      const out = pick(m)
+      if (out.reference) out.reference = out.reference.replace(/[.,;:'"`)\]]+$/, '')
+      if (!out.host && out.reference) {
+        const first = out.reference.split('/')[0]!
+        if (first.includes('.') || first.includes(':') || first === 'localhost') out.host = first
+      }
+      return out
+    }
+  }
+  return {}
+}
