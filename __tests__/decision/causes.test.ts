@@ -102,7 +102,7 @@ describe('resolveRunTokenFindings', () => {
     ])
   })
 
-  it('a missing permission does not hide a write_package answer', () => {
+  it('a missing permission does not hide a write_package answer; the known lack of write comes first', () => {
     const r = resolveRunTokenFindings({
       ...base,
       staticPackages: 'not-write',
@@ -110,7 +110,21 @@ describe('resolveRunTokenFindings', () => {
       registryFindings: [f('package-not-linked')],
       registryAnswers: [{ ...denied, message: 'permission_denied: write_package' }],
     })
-    expect(ids(r)).toEqual(['package-not-linked', 'packages-permission-missing'])
+    expect(ids(r)).toEqual(['packages-permission-missing', 'package-not-linked'])
+  })
+
+  it('write_package with no permissions block: the package access first (the default may allow write)', () => {
+    const r = resolveRunTokenFindings({
+      ...base,
+      staticPackages: 'unknown',
+      staticFindings: [f('packages-permission-undeclared', { line: 4, severity: 'warning' })],
+      registryFindings: [f('package-not-linked')],
+      registryAnswers: [{ ...denied, message: 'permission_denied: write_package' }],
+    })
+    expect(r.findings.map((x) => [x.id, x.severity])).toEqual([
+      ['package-not-linked', 'error'],
+      ['packages-permission-undeclared', 'error'],
+    ])
   })
 
   it('a registry finding with a located twin confirms it instead of repeating it', () => {

@@ -151,7 +151,9 @@ export function resolveRunTokenFindings(f: RunTokenCauseFacts): { findings: Find
     // "write_package" with no write in the file: real runs got it for a package without this
     // repository under Manage Actions access (tuna-os/tunaOS#642) and for a token without
     // packages: write alike (GoogleCloudPlatform/cloud-foundation-fabric#998, no permissions
-    // block; grafana/beyla#2649, packages: read). Both are errors, the package's access first.
+    // block; grafana/beyla#2649, packages: read). Both are errors. The package's access comes
+    // first when the token's grant is unknown (no block: the default may allow write); when the
+    // file or the job log shows the token lacked write, that is the first thing to fix.
     const findings = f.staticFindings.map((s) =>
       s === permission
         ? {
@@ -165,6 +167,7 @@ export function resolveRunTokenFindings(f: RunTokenCauseFacts): { findings: Find
         : s,
     )
     const all = withStatic(findings, f.registryFindings)
+    if (f.staticPackages === 'not-write') return { findings: all }
     const access = all.filter((x) => x.id === 'package-not-linked')
     return { findings: [...access, ...all.filter((x) => x.id !== 'package-not-linked')] }
   }
