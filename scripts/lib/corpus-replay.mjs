@@ -527,7 +527,8 @@ export async function replayCorpus(o) {
     thin: rows.length - built.length,
     found: found.length,
     falsePasses: built.filter((r) => r.falsePass).length,
-    accuracy: built.length ? found.length / built.length : 0,
+    // Over every case: one too thin to build counts as not found (the bar is on the corpus).
+    accuracy: rows.length ? found.length / rows.length : 0,
   }
 }
 
@@ -536,7 +537,7 @@ export function formatReport(r) {
   const pct = (r.accuracy * 100).toFixed(1)
   const lines = [
     `corpus replay: ${r.total} cases, ${r.built} built, ${r.thin} too thin to build`,
-    `established cause found: ${r.found}/${r.built} (${pct}%), false passes: ${r.falsePasses}`,
+    `established cause found: ${r.found}/${r.total} cases (${pct}%; ${r.found}/${r.built} of those built), false passes: ${r.falsePasses}`,
   ]
   for (const row of r.rows) {
     if (row.thin !== undefined) lines.push(`  thin  ${row.file} [${row.cause}]: ${row.thin}`)
