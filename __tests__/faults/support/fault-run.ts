@@ -71,6 +71,8 @@ export interface RunOptions {
   setup: Setup
   onUnverified?: 'warn' | 'fail'
   runtime?: 'node20' | 'node24'
+  /** Cross-check a claimed push with skopeo (default true; a baseline run does not need it). */
+  agree?: boolean
 }
 
 export interface CaseRun {
@@ -123,7 +125,7 @@ export async function runWithFault(rig: Rig, opts: RunOptions): Promise<CaseRun>
 
   let agreement: CaseRun['agreement']
   const result = run.outputs.result
-  if (result === 'ready' || result === 'fallback') {
+  if ((result === 'ready' || result === 'fallback') && opts.agree !== false) {
     // Clear the fault so skopeo meets the registry the verdict was about (API faults never
     // touch the registry; a registry fault here would already be a failed case).
     rig.setFault('registry', null)
@@ -137,6 +139,15 @@ export async function runWithFault(rig: Rig, opts: RunOptions): Promise<CaseRun>
     agreement = { ok: pushed.ok, stderr: pushed.stderr }
   }
   return { run, log, tokens, agreement }
+}
+
+/**
+ * The action's own clock: the preflight's duration as it reports it in the job summary
+ * ("(N ms)" after the verdict). Absent when the run's deadline timer wrote the report instead.
+ */
+export function actionClockMs(run: ActionRun): number | undefined {
+  const m = /<sub>\((\d+) ms\)<\/sub>/.exec(run.summary)
+  return m ? Number(m[1]) : undefined
 }
 
 export interface Finding {
