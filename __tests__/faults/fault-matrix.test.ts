@@ -16,8 +16,8 @@ import { existsSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { BUNDLE } from '../../scripts/lib/action-process.mjs'
 import { startRig, type LogEntry, type Rig } from '../../rig/index.mjs'
+import { expectWithinDeadline } from '../e2e/support.js'
 import {
-  actionClockMs,
   findingsOf,
   pool,
   runWithFault,
@@ -295,21 +295,12 @@ function get(c: Case): TimedRun {
   return r
 }
 
-/**
- * The action's own slack past its deadline: main.ts gives the report REPORT_MARGIN_MS (1 s)
- * after timeout-seconds, and its deadline timer takes over half-way into it.
- */
-const REPORT_MARGIN_MS = 1000
-
 /** The deadline, measured so that a loaded machine cannot fail a correct run. */
 function expectDeadlineKept(r: TimedRun): void {
   const { run } = r
   expect(run.timedOut).toBe(false)
-  // By the action's clock: the preflight stopped at timeout-seconds. Without a duration the
-  // deadline timer wrote the report, and says so.
-  const clock = actionClockMs(run)
-  if (clock === undefined) expect(run.summary).toMatch(/deadline.*\d+ s reached/s)
-  else expect(clock).toBeLessThanOrEqual(TIMEOUT_SECONDS * 1000 + REPORT_MARGIN_MS)
+  // By the action's clock: the preflight stopped at timeout-seconds.
+  expectWithinDeadline(run, TIMEOUT_SECONDS)
   // Process start to exit, against the healthy run beside it on the same rig: the fault added
   // no more than the deadline plus the 2 s contracts allow (start-up and load cancel out).
   expect(run.wallMs - r.baselineWallMs).toBeLessThanOrEqual(ADDED_LIMIT_MS)

@@ -16,20 +16,14 @@ import { runInNewContext } from 'node:vm'
 import type { ParseResult } from '../../src/workflow/model.js'
 import { parseWorkflow } from '../../src/workflow/parse.js'
 import { MAX_NESTING } from '../../src/workflow/nesting.js'
-import { benignWorkflow, fastestMs } from './support/benign-workflow.js'
+import {
+  benignWorkflow,
+  costAgainstBenign,
+  COST_RATIO,
+  FLOOR_CHARS,
+} from './support/benign-workflow.js'
 import { CASE_COUNTS, runs } from './support/fast-check-settings.js'
 
-/**
- * How many times a benign workflow of the same size a hostile input may cost. Measured at a load
- * of 13 on 2 cores: dense flow sequences (one node per two characters, which the YAML library
- * reads in slightly worse than linear time) reach ~15×, everything else stays under 7×; the bugs
- * this guards against were thousands of times over.
- */
-const COST_RATIO = 40
-/** Below this size parsing costs its fixed overhead, not its length: compare with this size. */
-const FLOOR_CHARS = 16 * 1024
-/** At most this many timings of a pair; the fastest counts. */
-const REPS = 5
 const HEAP_LIMIT_BYTES = 50 * 1024 * 1024
 
 // A real collection between measurements, so retained memory is measured rather than garbage.
@@ -54,13 +48,11 @@ const worst = new Map<string, { ratio: number; what: string }>()
 function measure(text: string): Cost {
   // A forced collection costs ~20 ms, so only every 10th case measures what stays retained.
   const full = calls++ % 10 === 0
-  const benign = benignWorkflow(Math.max(text.length, FLOOR_CHARS))
-  let benignMs = fastestMs(() => parseWorkflow(benign, 'benign.yml'), 1)
   if (full) gc()
   const before = process.memoryUsage().heapUsed
   const start = performance.now()
   const result = parseWorkflow(text, '.github/workflows/hostile.yml')
-  let ms = performance.now() - start
+  const firstMs = performance.now() - start
   const grown = process.memoryUsage().heapUsed - before
   let retained = 0
   if (full) {
@@ -69,20 +61,12 @@ function measure(text: string): Cost {
   }
   // Keep the result reachable until after the collection.
   expect(result).toBeDefined()
-  // Load only ever adds time: a pair over the ratio is timed again, interleaved, and the
-  // fastest of each counts. (A slowed benign parse only makes the bound looser, and the blow-ups
-  // this guards against are far beyond it.)
-  for (let i = 1; i < REPS && ms > COST_RATIO * benignMs; i++) {
-    benignMs = Math.min(
-      benignMs,
-      fastestMs(() => parseWorkflow(benign, 'benign.yml'), 1),
-    )
-    ms = Math.min(
-      ms,
-      fastestMs(() => parseWorkflow(text, '.github/workflows/hostile.yml'), 1),
-    )
-  }
+  const { ms, benignMs } = costAgainstBenign(text, read, COST_RATIO, firstMs)
   return { result, ms, benignMs, grown, retained }
+}
+
+function read(text: string): ParseResult {
+  return parseWorkflow(text, '.github/workflows/hostile.yml')
 }
 
 function expectBounded(cost: Cost, property: string, what: string): void {

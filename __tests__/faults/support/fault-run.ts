@@ -141,15 +141,6 @@ export async function runWithFault(rig: Rig, opts: RunOptions): Promise<CaseRun>
   return { run, log, tokens, agreement }
 }
 
-/**
- * The action's own clock: the preflight's duration as it reports it in the job summary
- * ("(N ms)" after the verdict). Absent when the run's deadline timer wrote the report instead.
- */
-export function actionClockMs(run: ActionRun): number | undefined {
-  const m = /<sub>\((\d+) ms\)<\/sub>/.exec(run.summary)
-  return m ? Number(m[1]) : undefined
-}
-
 export interface Finding {
   id: string
   severity: string
