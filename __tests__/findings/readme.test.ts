@@ -1,0 +1,39 @@
+// The README's "What it checks" table names every finding the catalogue can emit, so a new
+// finding cannot ship undocumented (issue 11 found five missing).
+
+import { describe, expect, it } from '@jest/globals'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { FINDING_IDS } from '../../src/findings/types.js'
+
+const readme = readFileSync(join(process.cwd(), 'README.md'), 'utf8')
+const section = readme.slice(
+  readme.indexOf('## What it checks'),
+  readme.indexOf('\n## ', readme.indexOf('## What it checks') + 1),
+)
+/** The id each row names: the first code span of its "finding" column (the third). */
+const tableIds = new Set(
+  section
+    .split('\n')
+    .filter((l) => l.startsWith('|'))
+    .flatMap((l) => {
+      const m = /`([a-z-]+)`/.exec(l.split('|')[3] ?? '')
+      return m ? [m[1]!] : []
+    }),
+)
+
+describe('README: What it checks', () => {
+  it('has the table', () => {
+    expect(section).toContain('| cause | how it is detected | finding | fix it gives |')
+  })
+
+  it.each([...FINDING_IDS])('lists %s in the finding column', (id) => {
+    expect(tableIds.has(id)).toBe(true)
+  })
+
+  it('lists no id the catalogue does not have', () => {
+    expect([...tableIds].filter((id) => !(FINDING_IDS as readonly string[]).includes(id))).toEqual(
+      [],
+    )
+  })
+})
