@@ -100,9 +100,14 @@ async function report({ report, password }: PreflightOutcome, inputs: Inputs): P
 }
 
 /** The first sentence of a finding's message, short enough for the failure line. */
-function headline(message: string): string {
-  const first = message.split(/(?<=[.!?])\s/)[0]!.replace(/[.!?]$/, '')
-  return first.length > 240 ? `${first.slice(0, 237)}...` : first
+export function headline(message: string, max = 240): string {
+  // A sentence ends at . ! or ? before a capital or a quote, not inside "e.g. the" or "v4.6.0".
+  const first = message.split(/(?<=[^.](?<!\be\.g|\bi\.e)[.!?])\s+(?=[A-Z"`(])/)[0]!
+  const sentence = first.replace(/[.!?]$/, '')
+  if (sentence.length <= max) return sentence
+  // Cut at the last space that fits, never inside a word.
+  const cut = sentence.slice(0, max - 1).replace(/\s+\S*$/, '')
+  return `${cut.replace(/[\s,;:]+$/, '')}…`
 }
 
 /** The run's deadline is absolute: if anything still hangs, report `unverified` instead of waiting. */

@@ -42,6 +42,35 @@ const FINDING_KEYS = [
 
 export { runnerEnv } from '../../scripts/lib/action-process.mjs'
 
+/**
+ * The action's own clock: the preflight's duration as it reports it in the job summary ("(N ms)"
+ * after the verdict). Absent when the run's deadline timer, or an early failure, wrote the report.
+ * Tests bound deadlines with it rather than with wall time, which a loaded machine stretches.
+ */
+export function actionClockMs(run: Pick<ActionRun, 'summary'>): number | undefined {
+  const m = /<sub>\((\d+) ms\)<\/sub>/.exec(run.summary)
+  return m ? Number(m[1]) : undefined
+}
+
+/**
+ * The action's slack past its deadline: main.ts keeps REPORT_MARGIN_MS (1 s) after
+ * timeout-seconds to write the report, and its deadline timer takes over half-way into it.
+ */
+export const REPORT_MARGIN_MS = 1000
+
+/**
+ * The run kept its `timeout-seconds` by its own clock; without a duration, the deadline timer
+ * wrote the report, and says so.
+ */
+export function expectWithinDeadline(
+  run: Pick<ActionRun, 'summary'>,
+  timeoutSeconds: number,
+): void {
+  const clock = actionClockMs(run)
+  if (clock === undefined) expect(run.summary).toMatch(/deadline.*\d+ s reached/s)
+  else expect(clock).toBeLessThanOrEqual(timeoutSeconds * 1000 + REPORT_MARGIN_MS)
+}
+
 /** 1-based line and column of the first non-blank character of the first line containing `needle`. */
 export function lineOf(text: string, needle: string): { line: number; column: number } {
   const lines = text.split('\n')

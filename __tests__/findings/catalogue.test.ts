@@ -74,15 +74,83 @@ describe('catalogue', () => {
     expect(both).toContain('https://github.com/orgs/bob/packages/container/x/settings')
   })
 
-  it.each<FindingId>([
-    'packages-permission-missing',
-    'packages-permission-undeclared',
-    'org-package-write-denied',
-  ])('%s gives the YAML block under the job', (id) => {
-    const text = all(id, place, { job: 'build' })
+  it.each<[FindingId, Record<string, string>]>([
+    ['packages-permission-missing', { job: 'build' }],
+    ['packages-permission-undeclared', { job: 'build' }],
+    ['org-package-write-denied', { job: 'build', jobGrantsWrite: 'no' }],
+  ])('%s gives the YAML block under the job', (id, details) => {
+    const text = all(id, place, details)
     expect(text).toContain('Under `jobs.build:`')
     expect(text).toContain(
       '    permissions:\n      contents: read\n      packages: write # push to ghcr.io',
+    )
+  })
+
+  // A refusal by the registry is not always about the job's permissions: the decision code sets
+  // jobGrantsWrite from the workflow file, and a job that grants packages: write is not told to.
+  describe.each<FindingId>([
+    'org-package-create-denied',
+    'org-package-write-denied',
+    'github-token-denied',
+  ])("%s and the job's own packages permission", (id) => {
+    it('tells a job without packages: write to add it, by name', () => {
+      expect(all(id, place, { job: 'build', jobGrantsWrite: 'no' })).toContain(
+        'Under `jobs.build:` add (or complete) its permissions block',
+      )
+    })
+    it('never tells a job that grants packages: write to add it', () => {
+      const text = all(id, place, { job: 'build', jobGrantsWrite: 'yes' })
+      expect(text).not.toContain('permissions block')
+      expect(text).not.toContain('packages: write # push to')
+    })
+    it('makes the step conditional when the workflow file was not read', () => {
+      expect(all(id, place, { job: 'build' })).toContain(
+        'If `jobs.build:` does not grant `packages: write` yet, add',
+      )
+      expect(all(id, place, {})).toContain('If `jobs.<job_id>:` does not grant')
+    })
+  })
+
+  it('image-owner-mismatch: another namespace → push under the owner; the own namespace → the organisation policy', () => {
+    const other = all('image-owner-mismatch', place, {
+      owner: 'someone',
+      package: 'app',
+      jobGrantsWrite: 'yes',
+    })
+    expect(other).toContain("Push under this repository's owner instead: `ghcr.io/acme/app`")
+    expect(other).not.toContain('permissions block')
+    const own = all('image-owner-mismatch', place, {
+      owner: 'acme',
+      ownerType: 'org',
+      package: 'app',
+      jobGrantsWrite: 'yes',
+    })
+    expect(own).not.toContain('Push under this repository')
+    expect(own).not.toContain('permissions block')
+    expect(own).toContain('https://github.com/organizations/acme/settings/packages')
+  })
+
+  it('explain (no details) shows package URLs as placeholders, never a package named after the repository', () => {
+    const explainPlace: Place = { ...place, repository: 'OWNER/REPO' }
+    const text = all('package-not-linked', explainPlace)
+    expect(text).not.toMatch(/packages\/container\/repo\b/)
+    expect(text).toContain('`https://github.com/orgs/OWNER/packages/container/PACKAGE/settings`')
+    expect(text).toContain('`https://github.com/users/OWNER/packages/container/PACKAGE`')
+  })
+
+  it.each<FindingId>([
+    'fallback-token-fine-grained',
+    'fallback-token-scopes',
+    'fallback-token-invalid',
+    'fallback-token-expiring',
+  ])('%s states secret precedence as GitHub documents it', (id) => {
+    const text = all(id, place)
+    expect(text).toContain(
+      'an environment secret overrides a repository secret, which overrides an organisation secret',
+    )
+    expect(text).not.toMatch(/organisation secret with the same name takes precedence/)
+    expect(CATALOGUE[id].docs.map((d) => d.url)).toContain(
+      'https://docs.github.com/en/actions/security-for-github-actions/security-guides/about-secrets',
     )
   })
 

@@ -1,7 +1,7 @@
 // The GHCR emulator's protocol surface: challenge, token endpoint, forwarding to the real
 // registry (absolute and relative Location), DELETE, faults, latency and the request log.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { startRig, type Rig } from '../../rig/index.mjs'
+import { startRegistry, startRig, type Rig } from '../../rig/index.mjs'
 import { basic, baseGithub, rawPushProbe, REPO } from './support.js'
 
 let rig: Rig
@@ -11,6 +11,13 @@ beforeAll(async () => {
   rig = await startRig()
   startMs = performance.now() - t0
 })
+
+/** Milliseconds `work` takes. */
+async function timed(work: () => Promise<unknown>): Promise<number> {
+  const t0 = performance.now()
+  await work()
+  return performance.now() - t0
+}
 afterAll(async () => {
   await rig?.stop()
 })
@@ -18,8 +25,20 @@ afterAll(async () => {
 const json = async (res: Response): Promise<unknown> => JSON.parse(await res.text())
 
 describe('start-up', () => {
-  it('starts the registry and both emulators in under a second', () => {
-    expect(startMs).toBeLessThan(1000)
+  it('starts the registry and both emulators in about the time the registry alone takes', async () => {
+    // Relative to the real registry started in the same test, interleaved (a loaded machine
+    // stretches both): the emulators add next to nothing, and no fixed sleep hides in start-up.
+    let registryMs = Infinity
+    let rigMs = startMs
+    for (let i = 0; i < 2; i++) {
+      let registry: Awaited<ReturnType<typeof startRegistry>> | undefined
+      registryMs = Math.min(registryMs, await timed(async () => (registry = await startRegistry())))
+      await registry?.stop()
+      let another: Rig | undefined
+      rigMs = Math.min(rigMs, await timed(async () => (another = await startRig())))
+      await another?.stop()
+    }
+    expect(rigMs).toBeLessThanOrEqual(3 * registryMs)
   })
 
   it('names the Debian package when docker-registry is missing', async () => {
@@ -245,20 +264,31 @@ describe('forwarding to the real registry', () => {
     }
   })
 
-  it('answers quickly: 50 authorised HEADs over keep-alive in well under a second', async () => {
+  it('answers quickly: 50 authorised HEADs cost a small multiple of the real registry', async () => {
     const { tokens } = rig.setWorld({ repository: REPO, github: baseGithub() })
-    const t0 = performance.now()
-    for (let i = 0; i < 50; i++) {
-      const res = await fetch(
-        `${rig.registryUrl}/v2/craigedmunds/speed/blobs/sha256:${'0'.repeat(64)}`,
-        {
+    const path = `/v2/craigedmunds/speed/blobs/sha256:${'0'.repeat(64)}`
+    const heads = async (base: string, status: number, auth?: string) => {
+      for (let i = 0; i < 50; i++) {
+        const res = await fetch(`${base}${path}`, {
           method: 'HEAD',
-          headers: { authorization: basic('u', tokens.pat) },
-        },
-      )
-      expect(res.status).toBe(404)
+          headers: auth ? { authorization: auth } : {},
+        })
+        expect(res.status).toBe(status)
+      }
     }
-    expect(performance.now() - t0).toBeLessThan(1000)
+    // The baseline is the real registry behind it (its anonymous 401), timed interleaved in the
+    // same test; the fastest round of each counts, since load only ever adds time.
+    let emulatorMs = Infinity
+    let registryMs = Infinity
+    for (let i = 0; i < 2; i++) {
+      emulatorMs = Math.min(
+        emulatorMs,
+        await timed(() => heads(rig.registryUrl, 404, basic('u', tokens.pat))),
+      )
+      registryMs = Math.min(registryMs, await timed(() => heads(rig.realRegistryUrl, 401)))
+    }
+    // Authorising and forwarding each request: ~1.5× the registry alone when measured.
+    expect(emulatorMs).toBeLessThanOrEqual(4 * registryMs)
   })
 })
 
@@ -419,14 +449,14 @@ describe('faults, latency and the log', () => {
 
   it('injects latency per request', async () => {
     rig.setWorld({ repository: REPO, github: baseGithub() })
+    // The fastest of three each: load only ever adds time.
+    const fastest = async () => Math.min(await timed(v2), await timed(v2), await timed(v2))
     rig.setLatency(150)
-    let t0 = performance.now()
-    await v2()
-    expect(performance.now() - t0).toBeGreaterThanOrEqual(140)
+    const slow = await fastest()
+    expect(slow).toBeGreaterThanOrEqual(140)
     rig.setLatency(0)
-    t0 = performance.now()
-    await v2()
-    expect(performance.now() - t0).toBeLessThan(100)
+    // Reset: the same request without the latency is at least 100 ms faster.
+    expect(await fastest()).toBeLessThanOrEqual(slow - 100)
   })
 
   it('logs method, path, status and credential name — never a secret', async () => {

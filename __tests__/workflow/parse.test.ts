@@ -1,6 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
 import { MAX_WORKFLOW_CHARS, parseWorkflow } from '../../src/workflow/parse.js'
+import { costAgainstBenign, COST_RATIO } from '../properties/support/benign-workflow.js'
 import { at, fixture, model } from './helpers.js'
+
+const read = (text: string) => parseWorkflow(text, 'f.yml')
 
 describe('parseWorkflow: positions', () => {
   const text = fixture('job-blocks.yml')
@@ -122,9 +125,9 @@ describe('parseWorkflow: unreadable input never throws', () => {
       undefined,
     ],
   ])('%s', (_name, text, message, line) => {
-    const started = Date.now()
     const result = parseWorkflow(text, 'f.yml')
-    expect(Date.now() - started).toBeLessThan(2000)
+    // Bounded cost, relative to a benign workflow of the same size (load-proof, unlike a limit in ms).
+    expect(costAgainstBenign(text, read, COST_RATIO).ratio).toBeLessThanOrEqual(COST_RATIO)
     expect(result).toMatchObject({
       ok: false,
       file: 'f.yml',

@@ -145,6 +145,7 @@ function classify(f: PreflightFacts, r: ProbeResult): Finding[] {
     place: f.plan.place,
     runRepository: f.plan.place.repository,
     runTokenHasWrite: f.workflow.packages === 'write' && !f.plan.untrusted,
+    ...fixContext(f),
     ...(f.workflow.pushNames?.githubTokenInput
       ? { githubTokenInput: f.workflow.pushNames.githubTokenInput }
       : {}),
@@ -194,6 +195,22 @@ function runTokenFindings(
     staticPackages: f.workflow.packages,
     ...(githubTokenInput ? { githubTokenInput } : {}),
   }).findings
+}
+
+/** What the fix texts need to name the job: its id, its file, and whether the file grants write. */
+function fixContext(f: PreflightFacts): {
+  job?: string
+  file?: string
+  jobGrantsWrite?: 'yes' | 'no'
+} {
+  const file = f.workflow.pushNames?.file
+  const grants = f.workflow.packages
+  return {
+    ...(f.plan.job ? { job: f.plan.job } : {}),
+    ...(file ? { file } : {}),
+    ...(grants === 'write' ? { jobGrantsWrite: 'yes' as const } : {}),
+    ...(grants === 'not-write' ? { jobGrantsWrite: 'no' as const } : {}),
+  }
 }
 
 function usernameFor(

@@ -107,6 +107,10 @@ const DOC = {
     title: 'Using secrets in GitHub Actions',
     url: 'https://docs.github.com/en/actions/security-for-github-actions/security-guides/using-secrets-in-github-actions',
   },
+  aboutSecrets: {
+    title: 'About secrets: naming and precedence',
+    url: 'https://docs.github.com/en/actions/security-for-github-actions/security-guides/about-secrets',
+  },
   pats: {
     title: 'Managing your personal access tokens',
     url: 'https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/managing-your-personal-access-tokens',
@@ -142,6 +146,9 @@ const DOC = {
   },
 } satisfies Record<string, DocLink>
 
+/** Every action a fix text names is pinned by commit SHA, as this project pins its own. */
+const METADATA_ACTION = 'docker/metadata-action@dc802804100637a589fabce1cb79ff13a1411302 # v6.2.0'
+
 // ---- helpers that turn details into exact text ----
 
 /** docker/login-action pinned by commit, as every action reference in a fix text is. */
@@ -160,10 +167,6 @@ function repoOwner(place: Place): string {
   return place.repository.split('/')[0] ?? place.repository
 }
 
-function repoName(place: Place): string {
-  return place.repository.split('/')[1] ?? place.repository
-}
-
 function hostOf(place: Place): string {
   try {
     return new URL(place.serverUrl).host
@@ -172,8 +175,9 @@ function hostOf(place: Place): string {
   }
 }
 
+/** The job's key; GitHub's own placeholder (`jobs.<job_id>`) when the detector did not name it. */
 function jobKey(d: Details): string {
-  return `jobs.${d.job ?? '<job>'}`
+  return `jobs.${d.job ?? '<job_id>'}`
 }
 
 /** The YAML block a job needs to push with the run's token, as an indented code block. */
@@ -191,8 +195,14 @@ function packageOwner(place: Place, d: Details): string {
   return d.owner ?? d.org ?? repoOwner(place)
 }
 
-function packageName(place: Place, d: Details): string {
-  return d.package ?? repoName(place).toLowerCase()
+/** The package's name, or undefined when the detector did not know it (never a guess). */
+function packageName(d: Details): string | undefined {
+  return d.package || undefined
+}
+
+/** A URL with placeholders, shown as code so that nobody follows it as a link. */
+function urlShape(url: string): string {
+  return `\`${url}\``
 }
 
 function ownerTypeOf(d: Details): OwnerType | undefined {
@@ -201,27 +211,51 @@ function ownerTypeOf(d: Details): OwnerType | undefined {
   return undefined
 }
 
-/** The package settings URL; both forms when we do not know whether the owner is a user or an org. */
-function packageSettingsText(place: Place, d: Details): string {
+/**
+ * A package page or its settings: the direct URL when the package is known; both forms when we do
+ * not know whether the owner is a user or an org; a URL shape with PACKAGE when the package is
+ * unknown (`explain` has no package: linking one named after the repository would be a guess).
+ */
+function packagePlaceText(place: Place, d: Details, settings: boolean): string {
   const owner = packageOwner(place, d)
-  const pkg = packageName(place, d)
+  const pkg = packageName(d)
+  const url = (type: OwnerType) =>
+    pkg === undefined
+      ? urlShape(`${packageUrl(place, type, owner, 'PACKAGE')}${settings ? '/settings' : ''}`)
+      : settings
+        ? packageSettingsUrl(place, type, owner, pkg)
+        : packageUrl(place, type, owner, pkg)
   const type = ownerTypeOf(d)
-  if (type) return packageSettingsUrl(place, type, owner, pkg)
-  return `${packageSettingsUrl(place, 'org', owner, pkg)} (organisation) or ${packageSettingsUrl(place, 'user', owner, pkg)} (personal account)`
+  if (type) return url(type)
+  return `${url('org')} (organisation) or ${url('user')} (personal account)`
+}
+
+function packageSettingsText(place: Place, d: Details): string {
+  return packagePlaceText(place, d, true)
 }
 
 function packagePageText(place: Place, d: Details): string {
-  const owner = packageOwner(place, d)
-  const pkg = packageName(place, d)
-  const type = ownerTypeOf(d)
-  if (type) return packageUrl(place, type, owner, pkg)
-  return `${packageUrl(place, 'org', owner, pkg)} (organisation) or ${packageUrl(place, 'user', owner, pkg)} (personal account)`
+  return packagePlaceText(place, d, false)
 }
 
 function imageName(place: Place, d: Details): string {
   return (
-    d.image ?? `${place.registry}/${packageOwner(place, d).toLowerCase()}/${packageName(place, d)}`
+    d.image ??
+    `${place.registry}/${packageOwner(place, d).toLowerCase()}/${packageName(d) ?? 'IMAGE'}`
   )
+}
+
+/**
+ * The permissions step for a registry refusal. The decision code sets `jobGrantsWrite` ('yes' or
+ * 'no') from the workflow file; a job that already grants `packages: write` is not told to add
+ * it, and without the file the step is conditional.
+ */
+function permissionsStepForRefusal(place: Place, d: Details): string[] {
+  if (d.specificFix || d.jobGrantsWrite === 'yes') return []
+  if (d.jobGrantsWrite === 'no') return [addPermissionsStep(place, d)]
+  return [
+    `If \`${jobKey(d)}:\`${d.file ? ` in ${d.file}` : ''} does not grant \`packages: write\` yet, add (or complete) its permissions block, keeping any other scopes the job uses:\n${permissionsBlock(place)}`,
+  ]
 }
 
 function orgOf(place: Place, d: Details): string {
@@ -236,8 +270,10 @@ function useFallbackStep(place: Place): string {
   return `Or log in with a classic PAT instead: create one with the \`write:packages\` scope at ${newClassicPatUrl(place)}, store it as the secret \`GHCR_TOKEN\` at ${repoSecretsUrl(place)}, and pass it to ghcr-preflight:\n    with:\n      fallback-token: \${{ secrets.GHCR_TOKEN }}`
 }
 
+// The secret at the lowest level wins: environment over repository over organisation
+// (https://docs.github.com/en/actions/security-for-github-actions/security-guides/about-secrets).
 function replaceSecretStep(place: Place): string {
-  return `Update the secret \`GHCR_TOKEN\` with the new token at ${repoSecretsUrl(place)} (an environment or organisation secret with the same name takes precedence: update that one if it exists)`
+  return `Update the secret \`GHCR_TOKEN\` with the new token at ${repoSecretsUrl(place)}; if the job runs in an environment that has its own \`GHCR_TOKEN\`, update that one instead (an environment secret overrides a repository secret, which overrides an organisation secret of the same name)`
 }
 
 // ---- the catalogue ----
@@ -354,7 +390,9 @@ export const CATALOGUE: Record<FindingId, CatalogueEntry> = {
     docs: [DOC.variables, DOC.reusableWorkflows],
   },
   'fork-pull-request': {
-    severity: 'warning',
+    // A notice: with on-untrusted: skip the step succeeds and says so once (contracts §2); with
+    // on-untrusted: fail the decision raises it to the error that fails the step.
+    severity: 'notice',
     title: 'pull request from a fork',
     when: 'The run comes from a pull request whose head repository is a fork (or was deleted).',
     why: 'This run comes from a pull request from a fork: GitHub makes its GITHUB_TOKEN read-only whatever `permissions` says, and passes no secrets, so no push to the registry can work here.',
@@ -385,7 +423,7 @@ export const CATALOGUE: Record<FindingId, CatalogueEntry> = {
     why: 'Image names must be lower-case: Docker stops before sending anything with "invalid reference format: repository name must be lowercase".',
     fix: (place, d) => [
       `Lower-case the name in a shell step before using it:\n    - run: echo "IMAGE=${place.registry}/\${GITHUB_REPOSITORY,,}" >> "$GITHUB_ENV"\n  then use \`\${{ env.IMAGE }}\`${d.image ? ` (here: \`${d.image}\`)` : ''}`,
-      `Or let docker/metadata-action build the tags; it lower-cases the image name:\n    - id: meta\n      uses: docker/metadata-action@v5\n      with:\n        images: ${place.registry}/\${{ github.repository }}\n  and pass \`tags: \${{ steps.meta.outputs.tags }}\` to docker/build-push-action`,
+      `Or let docker/metadata-action build the tags; it lower-cases the image name:\n    - id: meta\n      uses: ${METADATA_ACTION}\n      with:\n        images: ${place.registry}/\${{ github.repository }}\n  and pass \`tags: \${{ steps.meta.outputs.tags }}\` to docker/build-push-action`,
     ],
     docs: [DOC.metadataSanitize, DOC.containerRegistry],
   },
@@ -406,9 +444,20 @@ export const CATALOGUE: Record<FindingId, CatalogueEntry> = {
     why: "The image's namespace is not this repository's owner: the run's GITHUB_TOKEN can only push to packages in its own owner's namespace.",
     fix: (place, d) => {
       const pkg = d.package || 'IMAGE'
+      const owner = repoOwner(place).toLowerCase()
+      const pat = `log in with a classic PAT of an account that can write it: create one with \`write:packages\` at ${newClassicPatUrl(place)}, store it as \`GHCR_TOKEN\` at ${repoSecretsUrl(place)}, and set \`fallback-token: \${{ secrets.GHCR_TOKEN }}\``
+      // The registry refused to create a package in the repository's own namespace: moving it
+      // there is no fix; the organisation's package creation policy (or the job) is.
+      if (d.owner !== undefined && d.owner.toLowerCase() === owner) {
+        return [
+          ...permissionsStepForRefusal(place, d),
+          `An organisation owner can check which package visibilities members may create at ${orgPackageSettingsUrl(place, orgOf(place, d))} ("Package creation")`,
+          `Or create the package once with a classic PAT, then grant \`${place.repository}\` the Write role under "Manage Actions access"; or ${pat}`,
+        ]
+      }
       return [
-        `Push under this repository's owner instead: \`${place.registry}/${repoOwner(place).toLowerCase()}/${pkg}\``,
-        `Or keep \`${imageName(place, d)}\` and log in with a classic PAT of an account that can write it: create one with \`write:packages\` at ${newClassicPatUrl(place)}, store it as \`GHCR_TOKEN\` at ${repoSecretsUrl(place)}, and set \`fallback-token: \${{ secrets.GHCR_TOKEN }}\``,
+        `Push under this repository's owner instead: \`${place.registry}/${owner}/${pkg}\``,
+        `Or keep \`${imageName(place, d)}\` and ${pat}`,
       ]
     },
     docs: [DOC.packagePermissions, DOC.publishWithActions],
@@ -461,7 +510,7 @@ export const CATALOGUE: Record<FindingId, CatalogueEntry> = {
         : `Log in before the push step, with the run's token (the job needs \`permissions: packages: write\`):\n    - uses: ${LOGIN_ACTION}\n      with:\n        registry: ${place.registry}\n        username: \${{ github.actor }}\n        password: \${{ secrets.GITHUB_TOKEN }}`
       return [
         login,
-        `Or use the one-line form \`craigedmunds/ghcr-preflight@v1\`, which checks the credential and logs in to ${place.registry} itself`,
+        `Or use ghcr-preflight's one-line form (the action at the repository root, not its \`/preflight\` sub-action), which checks the credential and logs in to ${place.registry} itself`,
         'A self-hosted runner that keeps a saved login is the exception: point the job at it with `DOCKER_CONFIG`, so the login is visible in the workflow',
       ]
     },
@@ -497,7 +546,7 @@ export const CATALOGUE: Record<FindingId, CatalogueEntry> = {
     fix: (place, d) => {
       const org = orgOf(place, d)
       return [
-        ...(d.specificFix ? [] : [addPermissionsStep(place, d)]),
+        ...permissionsStepForRefusal(place, d),
         `Check that \`${imageName(place, d)}\` is the package you mean: a typo in the name asks the organisation to create a new package`,
         `An organisation owner can check which package visibilities members may create at ${orgPackageSettingsUrl(place, org)} ("Package creation"), and the organisation's workflow permissions at ${orgActionsSettingsUrl(place, org)}`,
         `Or create the package once with a classic PAT (${newClassicPatUrl(place)}), then grant \`${place.repository}\` the Write role under "Manage Actions access" in its settings`,
@@ -511,7 +560,7 @@ export const CATALOGUE: Record<FindingId, CatalogueEntry> = {
     when: "The organisation package exists and the run's token may not write it (`installation not allowed to Write organization package`).",
     why: 'The organisation package exists and refused this run\'s token ("denied: installation not allowed to Write organization package"): the job lacks `packages: write`, or the package does not give this repository the Write role.',
     fix: (place, d) => [
-      ...(d.specificFix ? [] : [addPermissionsStep(place, d)]),
+      ...permissionsStepForRefusal(place, d),
       manageActionsAccessStep(place, { ...d, ownerType: 'org' }),
       `An organisation owner can check the organisation's default workflow permissions at ${orgActionsSettingsUrl(place, orgOf(place, d))}`,
     ],
@@ -523,7 +572,7 @@ export const CATALOGUE: Record<FindingId, CatalogueEntry> = {
     when: "The registry refused the run's GITHUB_TOKEN for a reason no more specific finding matches.",
     why: "The registry refused to start an upload with the run's GITHUB_TOKEN.",
     fix: (place, d) => [
-      ...(d.specificFix ? [] : [addPermissionsStep(place, d)]),
+      ...permissionsStepForRefusal(place, d),
       manageActionsAccessStep(place, d),
       useFallbackStep(place),
     ],
@@ -562,7 +611,7 @@ export const CATALOGUE: Record<FindingId, CatalogueEntry> = {
       replaceSecretStep(place),
       "Or drop the fallback and give the job `packages: write` so the run's own GITHUB_TOKEN can push",
     ],
-    docs: [DOC.packagePermissions, DOC.pats],
+    docs: [DOC.packagePermissions, DOC.pats, DOC.aboutSecrets],
   },
   'fallback-token-app-token': {
     severity: 'error',
@@ -585,7 +634,7 @@ export const CATALOGUE: Record<FindingId, CatalogueEntry> = {
       `For a token from the GitHub CLI (\`gho_\`): \`gh auth refresh -h ${hostOf(place)} --scopes write:packages\``,
       replaceSecretStep(place),
     ],
-    docs: [DOC.packagePermissions, DOC.oauthScopes],
+    docs: [DOC.packagePermissions, DOC.oauthScopes, DOC.aboutSecrets],
   },
   'fallback-token-invalid': {
     severity: 'error',
@@ -596,7 +645,7 @@ export const CATALOGUE: Record<FindingId, CatalogueEntry> = {
       `Regenerate the token at ${tokensUrl(place)} (or create one at ${newClassicPatUrl(place)})`,
       replaceSecretStep(place),
     ],
-    docs: [DOC.pats, DOC.secrets],
+    docs: [DOC.pats, DOC.secrets, DOC.aboutSecrets],
   },
   'fallback-token-sso': {
     severity: 'error',
@@ -620,7 +669,7 @@ export const CATALOGUE: Record<FindingId, CatalogueEntry> = {
       replaceSecretStep(place),
       'Or remove the need for it: give the job `packages: write` and this repository the Write role on the package',
     ],
-    docs: [DOC.pats],
+    docs: [DOC.pats, DOC.aboutSecrets],
   },
   'fallback-token-owner-mismatch': {
     severity: 'error',
@@ -629,7 +678,7 @@ export const CATALOGUE: Record<FindingId, CatalogueEntry> = {
     why: 'Only the owner of a personal account can create packages in its namespace; another account\'s PAT gets "denied: permission_denied: create_package".',
     fix: (place, d) => [
       `Use a classic PAT that belongs to \`${d.owner ?? 'the namespace owner'}\` (${newClassicPatUrl(place)}, signed in as that account)`,
-      `Or have \`${d.owner ?? 'the namespace owner'}\` create the package once, then grant ${d.login ? `\`${d.login}\`` : 'the token owner'} the Write role and \`${place.repository}\` Write under "Manage Actions access" at ${packageSettingsUrl(place, 'user', packageOwner(place, d), packageName(place, d))}`,
+      `Or have \`${d.owner ?? 'the namespace owner'}\` create the package once, then grant ${d.login ? `\`${d.login}\`` : 'the token owner'} the Write role and \`${place.repository}\` Write under "Manage Actions access" at ${packageSettingsText(place, { ...d, ownerType: 'user' })}`,
       'Or publish under an organisation namespace where the token owner has write access',
     ],
     docs: [DOC.packageAccess, DOC.packagePermissions],

@@ -46,6 +46,8 @@ export interface RunPlan {
   names: { repository: string; owner: string; actor: string }
   /** The `image` input as written (empty: the default image). */
   imageInputs: string[]
+  /** GITHUB_JOB, when set. */
+  job?: string
   /** The owner whose organisation checks apply to the fallback: the first image's. */
   fallbackOwner: string
 }

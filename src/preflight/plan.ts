@@ -60,6 +60,7 @@ export function planRun(inputs: Inputs, ctx: RunContext): RunPlan {
     actor: ctx.actor || 'github-actions[bot]',
     names: { repository: ctx.repository, owner: ctx.owner, actor: ctx.actor },
     imageInputs: inputs.images,
+    ...(ctx.job ? { job: ctx.job } : {}),
     fallbackOwner: images[0]?.owner ?? ctx.owner.toLowerCase(),
   }
 }

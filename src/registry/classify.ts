@@ -37,6 +37,11 @@ export interface ClassifyContext {
   /** The workflow passes `github-token:` something other than the run's own token (as written,
    * e.g. `${{ steps.app.outputs.token }}`): the first suspect of an unexplained refusal. */
   githubTokenInput?: string
+  /** For the fix texts: the running job, its workflow file, and whether the file grants the
+   * job packages: write ('yes' / 'no'; absent when the file could not be read). */
+  job?: string
+  file?: string
+  jobGrantsWrite?: 'yes' | 'no'
 }
 
 interface Rule {
@@ -197,6 +202,9 @@ export function classifyProbe(outcome: ProbeOutcome, ctx: ClassifyContext): Find
     status: outcome.status === undefined ? undefined : String(outcome.status),
     registryCode: outcome.code,
     registryMessage: outcome.message,
+    job: ctx.job,
+    file: ctx.file,
+    jobGrantsWrite: ctx.jobGrantsWrite,
   }
   const base = { image: ctx.image, details }
 
