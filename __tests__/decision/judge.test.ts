@@ -154,7 +154,7 @@ const rows: Row[] = [
     spec: { ctx: forkEvent, run: denied('installation not allowed to Write organization package') },
     result: 'skip',
     credential: 'none',
-    expect: [['fork-pull-request', 'warning']],
+    expect: [['fork-pull-request', 'notice']],
     absent: ['org-package-write-denied', 'package-not-linked'],
   },
   {
