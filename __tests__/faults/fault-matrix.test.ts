@@ -333,6 +333,13 @@ function expectSafeRun(c: Case, r: TimedRun): void {
   // Credentials never reach the other host (redirect and realm faults point there).
   expect(r.log.filter((e) => e.server === 'other-host' && e.credential !== 'none')).toEqual([])
   for (const f of findingsOf(run)) expect(f.message).not.toMatch(/undefined|\[object |NaN/)
+  // Issue 11's invariant, on every fault case: a red verdict says why in an error finding, and
+  // nothing unproven is ever ready or fallback.
+  const errors = findingsOf(run).filter((f) => f.severity === 'error')
+  expect(run.outputs.result !== 'fail' || errors.length > 0).toBe(true)
+  expect(run.outputs['can-push'] === 'true').toBe(
+    run.outputs.result === 'ready' || run.outputs.result === 'fallback',
+  )
   if (c.fired) {
     const { server, status, path } = c.fired
     expect(
