@@ -5,6 +5,7 @@
 // repository's own workflows (as warnings: a run that got this far is not the one that dies at
 // start-up, but another may be).
 
+import { packagesVerdict } from './workflow/permissions.js'
 import type { RunContext } from './context.js'
 import { makeFinding } from './findings/catalogue.js'
 import type { Finding, Place } from './findings/types.js'
@@ -114,12 +115,7 @@ export async function analyseWorkflow(o: AnalyseWorkflowOptions): Promise<Workfl
   if (patch) facts.permissionPatch = patch
   const p = analysis.packages
   if (p) {
-    facts.packages =
-      p.value === 'write'
-        ? 'write'
-        : p.value === 'read' || p.value === 'none'
-          ? 'not-write'
-          : 'unknown'
+    facts.packages = packagesVerdict(p)
     facts.checks.push({
       name: 'workflow permissions',
       status:

@@ -2,6 +2,7 @@
 
 import { CATALOGUE } from '../findings/catalogue.js'
 import { FINDING_IDS, type FindingId, type Place } from '../findings/types.js'
+import { editDistance } from '../text/edit-distance.js'
 
 export function isFindingId(id: string): id is FindingId {
   return (FINDING_IDS as readonly string[]).includes(id)
@@ -12,7 +13,7 @@ export function closestFindingId(id: string): FindingId | undefined {
   let best: FindingId | undefined
   let bestScore = Infinity
   for (const candidate of FINDING_IDS) {
-    const score = distance(id.toLowerCase(), candidate)
+    const score = editDistance(id.toLowerCase(), candidate)
     if (score < bestScore) {
       best = candidate
       bestScore = score
@@ -43,18 +44,4 @@ export function explainFinding(id: FindingId, place: Place): string {
     for (const d of entry.docs) lines.push(`  - ${d.title}: ${d.url}`)
   }
   return lines.join('\n') + '\n'
-}
-
-function distance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, j) => j)
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!
-    prev[0] = i
-    for (let j = 1; j <= b.length; j++) {
-      const up = prev[j]!
-      prev[j] = Math.min(up + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1))
-      diag = up
-    }
-  }
-  return prev[b.length]!
 }

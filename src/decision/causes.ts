@@ -56,7 +56,8 @@ export function appendSentence(message: string, sentence: string): string {
   return `${m}${/[.!?]$/.test(m) ? '' : '.'} ${sentence}`
 }
 
-function dedupe(findings: Finding[]): Finding[] {
+/** One finding per id, image and place: the same cause met twice is said once. */
+export function dedupe(findings: Finding[]): Finding[] {
   const seen = new Set<string>()
   return findings.filter((f) => {
     const key = `${f.id}|${f.image ?? ''}|${f.file ?? ''}|${f.line ?? ''}`

@@ -8,6 +8,7 @@
 // Where the evidence cannot tell causes apart, the finding names the most likely one and lists
 // the others (refusal-causes.ts), and every finding says which log lines decided it.
 
+import { dedupe } from '../decision/causes.js'
 import { makeFinding } from '../findings/catalogue.js'
 import type { Finding, FindingId, Place } from '../findings/types.js'
 import { judge } from '../decision/judge.js'
@@ -769,16 +770,6 @@ function evidenceFor(f: Finding, c: FinishContext): LogLine {
   const main = c.refusals.find((r) => r.refusal.source === 'registry') ?? c.refusals[0]!
   const client = c.refusals.find((r) => r.refusal.source === 'client')
   return f.id.startsWith('image-') && client ? client.line : main.line
-}
-
-function dedupe(findings: Finding[]): Finding[] {
-  const seen = new Set<string>()
-  return findings.filter((f) => {
-    const key = `${f.id}|${f.image ?? ''}|${f.file ?? ''}|${f.line ?? ''}`
-    if (seen.has(key)) return false
-    seen.add(key)
-    return true
-  })
 }
 
 function appendSentence(message: string, sentence: string): string {

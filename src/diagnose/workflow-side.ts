@@ -3,6 +3,7 @@
 // how the job logs in to the registry: with the run's token, a secret, a GitHub App token, or not
 // at all. Pure: the file's text in, facts out.
 
+import { packagesVerdict } from '../workflow/permissions.js'
 import type { Finding, Place } from '../findings/types.js'
 import { makeFinding } from '../findings/catalogue.js'
 import type { TokenKind } from '../token/kind.js'
@@ -79,12 +80,7 @@ export function readWorkflowSide(
   facts.findings.push(...analysis.findings)
   const p = analysis.packages
   if (p) {
-    facts.packages =
-      p.value === 'write'
-        ? 'write'
-        : p.value === 'read' || p.value === 'none'
-          ? 'not-write'
-          : 'unknown'
+    facts.packages = packagesVerdict(p)
   }
   const pushes = findPushes(model, picked.job, place.registry)
   const side: WorkflowSide = {

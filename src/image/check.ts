@@ -2,6 +2,7 @@
 // Pure: facts in, findings out. Returns the best normalised image it can salvage, so the
 // probe can still run on the lower-cased name while the finding tells the user what to change.
 
+import { editDistance } from '../text/edit-distance.js'
 import { registryForServer } from '../context.js'
 import { makeFinding } from '../findings/catalogue.js'
 import type { Finding, FindingFacts, FindingId, Place } from '../findings/types.js'
@@ -295,24 +296,6 @@ export function isTypo(host: string, registry: string): boolean {
   if (registry === 'ghcr.io' && /^(?:ghcr|ghrc|gchr|hgcr)\.(?:com|io|i0|oi)$/.test(host))
     return true
   return host.length >= 4 && editDistance(host, registry) <= 2
-}
-
-function editDistance(a: string, b: string): number {
-  // Damerau (optimal string alignment): a swapped pair such as "rc"/"cr" counts as one edit.
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
-    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  )
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1
-      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost)
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        v = Math.min(v, d[i - 2]![j - 2]! + 1)
-      }
-      d[i]![j] = v
-    }
-  }
-  return d[a.length]![b.length]!
 }
 
 /** A GitHub Container registry host: ghcr.io, or an Enterprise instance's containers.<host>. */

@@ -10,6 +10,8 @@
 // `write-all`. Some scopes exist only on github.com (models) or on newer GHES releases
 // (artifact-metadata); they are accepted here as on github.com.
 
+import { editDistance } from '../text/edit-distance.js'
+
 export type ScopeLevel = 'read' | 'write' | 'none'
 
 const ANY: readonly ScopeLevel[] = ['read', 'write', 'none']
@@ -62,18 +64,4 @@ export function closestScope(scope: string): string | undefined {
     }
   }
   return bestScore <= Math.max(2, Math.floor(s.length / 4)) ? best : undefined
-}
-
-function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, j) => j)
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!
-    prev[0] = i
-    for (let j = 1; j <= b.length; j++) {
-      const up = prev[j]!
-      prev[j] = Math.min(up + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1))
-      diag = up
-    }
-  }
-  return prev[b.length]!
 }

@@ -35,6 +35,12 @@ export const SCOPE_VALUES = ['read', 'write', 'none'] as const
 const RANK: Record<'none' | 'read' | 'write', number> = { none: 0, read: 1, write: 2 }
 
 /** True when `have` is at least `need` (write includes read). */
+/** Whether an effective `packages` value lets the run's token push: what the verdict needs. */
+export function packagesVerdict(p: EffectivePermission): 'write' | 'not-write' | 'unknown' {
+  if (p.value === 'write') return 'write'
+  return p.value === 'read' || p.value === 'none' ? 'not-write' : 'unknown'
+}
+
 export function grants(have: PermissionValue, need: 'read' | 'write'): boolean {
   if (have !== 'none' && have !== 'read' && have !== 'write') return false
   return RANK[have] >= RANK[need]
