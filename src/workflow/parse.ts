@@ -12,7 +12,7 @@ import {
   type Document,
   type Node,
   type YAMLMap,
-} from 'yaml'
+} from './yaml.js'
 import type {
   ActionModel,
   JobModel,
