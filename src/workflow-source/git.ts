@@ -105,8 +105,7 @@ async function read(o: ReadAtCommit): Promise<GitRead> {
 }
 
 type GitOutput =
-  | { exitCode: number; stdout: string; stderr: string; overLimit: boolean }
-  | { why: string }
+  { exitCode: number; stdout: string; stderr: string; overLimit: boolean } | { why: string }
 
 /** ls-tree prints one line for the path. */
 const MAX_LISTING_BYTES = 64 * 1024
