@@ -1,13 +1,16 @@
-// Marks the module functions of an ncc bundle for eager compilation: wraps each function of the
-// bundle's module table (`{1234:(e,t,s)=>{…}, …}`) in parentheses, the hint V8 follows to compile
-// a function when the script is compiled instead of on its first call.
+// Marks the module functions of an ncc bundle for eager compilation: each function of the
+// bundle's module table (`{1234:(e,t,s)=>{…}, …}`) becomes a parenthesized function expression,
+// `1234:(function(e,t,s){…})`, the form V8 compiles when the script is compiled instead of on
+// the function's first call.
 //
-// Why: ncc's output, before --minify, has these parentheses (`/***/ ((module, …) => {`), and
-// terser drops them. A function V8 compiles lazily is pre-parsed with the script and parsed again
-// in full when called; every module function of a bundle is called at start, and the one that
-// holds all the concatenated ES modules is most of the file, so a minified bundle was parsed about
-// twice over: on Node 24, 12 ms of a static run (docs/benchmarks.md). The inner functions stay
-// lazy, as before; only the module functions, all run at start, are compiled up front.
+// Why: a function V8 compiles lazily is pre-parsed with the script and parsed again in full when
+// it is first called. Every module function of a bundle is called at start, and the one holding
+// all the concatenated ES modules is most of the file, so the bundle was parsed about twice over.
+// ncc's unminified output wraps each module function in parentheses, and terser (--minify) drops
+// them; Node 24's V8 compiles a parenthesized arrow function eagerly, Node 20's only a
+// parenthesized `function`. An arrow whose own body uses `this`, `arguments`, `new.target` or
+// `super` would change meaning as a `function`; it is only parenthesized (docs/benchmarks.md has
+// the measurements). Inner functions stay lazy, as before.
 //
 // Usage: node scripts/lib/eager-compile.mjs FILE… (rewrites each file in place). Fails when a
 // file has no module table, so a change of ncc's output format stops the build.
@@ -16,20 +19,19 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { pathToFileURL } from 'node:url'
 import { parse } from 'acorn'
 
-/** The [start, end) ranges of the module functions in a bundle's source. */
-export function moduleFunctionRanges(source) {
+/** The module functions of a bundle: their nodes in acorn's tree of `source`. */
+export function moduleFunctions(source) {
   const ast = parse(source, { ecmaVersion: 'latest', sourceType: 'module' })
-  const ranges = []
+  const found = []
   for (const statement of ast.body) {
     const declaration =
       statement.type === 'ExportNamedDeclaration' ? statement.declaration : statement
     if (declaration?.type !== 'VariableDeclaration') continue
     for (const { init } of declaration.declarations) {
-      if (!isModuleTable(init)) continue
-      for (const p of init.properties) ranges.push([p.value.start, p.value.end])
+      if (isModuleTable(init)) found.push(...init.properties.map((p) => p.value))
     }
   }
-  return ranges
+  return found
 }
 
 /** `{ <number>: <function>, … }`: webpack's table of module functions, by module id. */
@@ -47,15 +49,63 @@ function isModuleTable(node) {
   )
 }
 
+/** Whether an arrow function's body uses what a `function` would bind differently. */
+function usesArrowBindings(fn) {
+  let found = false
+  const visit = (node) => {
+    if (found || !node || typeof node.type !== 'string') return
+    switch (node.type) {
+      case 'ThisExpression':
+      case 'Super':
+        found = true
+        return
+      case 'MetaProperty':
+        if (node.meta.name === 'new') found = true
+        return
+      case 'Identifier':
+        if (node.name === 'arguments') found = true
+        return
+      // These bind their own `this` and `arguments`: what is inside cannot see the arrow's.
+      case 'FunctionExpression':
+      case 'FunctionDeclaration':
+        return
+      case 'PropertyDefinition':
+      case 'StaticBlock':
+        if (node.computed) visit(node.key)
+        return
+    }
+    for (const key of Object.keys(node)) {
+      const child = node[key]
+      if (Array.isArray(child)) child.forEach(visit)
+      else if (child && typeof child === 'object') visit(child)
+    }
+  }
+  visit(fn.body)
+  for (const p of fn.params) visit(p)
+  return found
+}
+
 export function wrapModuleFunctions(source) {
-  const ranges = moduleFunctionRanges(source)
+  const functions = moduleFunctions(source)
   let out = source
   // From the end, so earlier offsets stay valid.
-  for (const [start, end] of ranges.sort((a, b) => b[0] - a[0])) {
-    if (out[start - 1] === '(' && out[end] === ')') continue // already wrapped
-    out = `${out.slice(0, start)}(${out.slice(start, end)})${out.slice(end)}`
+  for (const fn of functions.sort((a, b) => b.start - a.start)) {
+    const wrapped = out[fn.start - 1] === '(' && out[fn.end] === ')'
+    const start = wrapped ? fn.start - 1 : fn.start
+    const end = wrapped ? fn.end + 1 : fn.end
+    let text = out.slice(fn.start, fn.end)
+    if (
+      fn.type === 'ArrowFunctionExpression' &&
+      fn.body.type === 'BlockStatement' &&
+      !fn.async &&
+      !usesArrowBindings(fn)
+    ) {
+      const params = fn.params.map((p) => source.slice(p.start, p.end)).join(',')
+      text = `function(${params})${source.slice(fn.body.start, fn.body.end)}`
+    }
+    out = `${out.slice(0, start)}(${text})${out.slice(end)}`
   }
-  return { source: out, wrapped: ranges.length }
+  return { source: out, wrapped: functions.length }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
