@@ -4,8 +4,8 @@
 # (scripts/check-dist.sh builds to a temp dir).
 #
 # The action's bundle is split: dist/index.js holds what every run needs, and ncc writes the
-# code loaded with `await import()` (octokit, the proxy client, undici, @actions/exec) as chunk
-# files next to it (dist/NNN.index.js). They are part of dist/ and committed with it.
+# code loaded with `await import()` (octokit, the proxy client, undici) as chunk files next to
+# it (dist/NNN.index.js). They are part of dist/ and committed with it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${BUILD_OUT:-dist}

@@ -1,6 +1,8 @@
 // Entry point of the bundled action (dist/index.js). It starts git on the running workflow file
-// (./workflow-source/prefetch.ts) and then loads the action (main.ts, a chunk file of its own),
-// so that git runs while Node compiles the action instead of after.
+// (./workflow-source/prefetch.ts) before the action's modules are evaluated, so that git runs
+// while Node evaluates them and parses the repository's workflows, instead of after. main.ts is
+// imported in webpack's eager mode: it stays in dist/index.js (a chunk file of its own would split
+// yaml out of the concatenated bundle), and is evaluated only by the import() below.
 import { prefetchRunningWorkflow } from './workflow-source/prefetch.js'
 
 prefetchRunningWorkflow(process.env)
