@@ -6,7 +6,8 @@
 //
 // Options: --pairs N (cold-start pairs, 30), --runs N (preflight runs, 10), --files N (1000),
 //          --runtimes node20,node24, --only a,b,c,d, --write-docs, --trace (print the last full
-//          run's requests on a time line), --dist DIR (measure another build, e.g. BUILD_OUT)
+//          run's requests on a time line), --dist DIR (measure another build, e.g. BUILD_OUT),
+//          --against DIR[,DIR…] (other builds timed in the same cold-start rounds, for before/after)
 
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os, { tmpdir } from 'node:os'
@@ -30,6 +31,7 @@ const { values: opt } = setup('options', () =>
       'write-docs': { type: 'boolean', default: false },
       trace: { type: 'boolean', default: false },
       dist: { type: 'string' },
+      against: { type: 'string' },
     },
   }),
 )
@@ -84,6 +86,12 @@ const runtimes = setup('--runtimes', () =>
 const loadStart = os.loadavg()
 const host = machine(runtimes.find((r) => r.name === 'node24')?.exe)
 const dist = setup('dist', () => snapshotDist(opt.dist))
+// --against: another build, run in the same rounds as dist/ and bare Node (the order rotates),
+// so a before/after comparison on a loaded machine sees the same load.
+const against = (opt.against?.split(',') ?? []).map((d) => ({
+  from: d,
+  ...setup('--against', () => snapshotDist(d)),
+}))
 
 // ---------------------------------------------------------------------------------------------
 // (a) Cold start: the bundle on a static case against a bare `node -e 0`, alternated.
@@ -134,36 +142,51 @@ async function coldStart() {
   })
   const action = [dist.action]
   const bare = ['-e', '0']
+  const commands = { bare, action }
+  for (const [i, other] of against.entries()) commands[`against${i}`] = [other.action]
+  const kinds = Object.keys(commands)
   try {
     for (const rt of runtimes) {
       // One checked run first: it must be the static verdict, the workflow read from the
       // checkout (a git repository holding GITHUB_WORKFLOW_SHA, as actions/checkout leaves it).
-      run.reset()
-      const check = await timedRun(rt.exe, action, {
-        env: run.env,
-        cwd: run.cwd,
-        timeoutMs: 20_000,
-      })
-      const out = run.read().outputs
-      const ids = JSON.parse(out.findings ?? '[]').map((f) => f.id)
-      if (check.code !== 0 || out.result !== 'unverified' || ids.includes('workflow-unreadable')) {
-        broken.push(
-          `(a) ${rt.name}: the static run did not give the expected verdict (exit ${check.code}, result ${out.result}, findings ${ids.join(' ')}): ${check.stderr.slice(0, 300)}`,
-        )
-        continue
+      const checked = kinds.filter((k) => k !== 'bare')
+      let ok = true
+      for (const which of checked) {
+        run.reset()
+        const check = await timedRun(rt.exe, commands[which], {
+          env: run.env,
+          cwd: run.cwd,
+          timeoutMs: 20_000,
+        })
+        const out = run.read().outputs
+        const ids = JSON.parse(out.findings ?? '[]').map((f) => f.id)
+        if (
+          check.code !== 0 ||
+          out.result !== 'unverified' ||
+          ids.includes('workflow-unreadable')
+        ) {
+          broken.push(
+            `(a) ${rt.name} ${which}: the static run did not give the expected verdict (exit ${check.code}, result ${out.result}, findings ${ids.join(' ')}): ${check.stderr.slice(0, 300)}`,
+          )
+          ok = false
+        }
       }
-      const times = { bare: [], action: [] }
+      if (!ok) continue
+      const times = Object.fromEntries(kinds.map((k) => [k, []]))
       for (let i = 0; i < 3 + PAIRS; i++) {
-        const order = i % 2 === 0 ? ['bare', 'action'] : ['action', 'bare']
+        // Each round runs every command once; the order rotates from round to round, so each
+        // command takes each place equally often (with two, the order flips every pair).
+        const r0 = i % kinds.length
+        const order = [...kinds.slice(r0), ...kinds.slice(0, r0)]
         for (const which of order) {
           run.reset()
-          const r = await timedRun(rt.exe, which === 'bare' ? bare : action, {
+          const r = await timedRun(rt.exe, commands[which], {
             env: run.env,
             cwd: run.cwd,
             timeoutMs: 20_000,
           })
           if (r.code !== 0) broken.push(`(a) ${rt.name} ${which} exited ${r.code}`)
-          if (i >= 3) times[which].push(r.ms) // the first 3 pairs warm the page cache
+          if (i >= 3) times[which].push(r.ms) // the first 3 rounds warm the page cache
         }
       }
       const b = summarise(times.bare)
@@ -186,6 +209,25 @@ async function coldStart() {
         `≤ ${TARGET.coldRatio[rt.name].toFixed(1)} (median)`,
         ratio <= TARGET.coldRatio[rt.name],
       )
+      for (const [i, other] of against.entries()) {
+        const o = summarise(times[`against${i}`])
+        row(
+          `(a) --against ${other.from}, same rounds`,
+          rt.name,
+          fmtMs(o.median),
+          fmtMs(o.p90),
+          '',
+          undefined,
+        )
+        row(
+          `(a) --against ${other.from}: ratio / bare`,
+          rt.name,
+          (o.median / b.median).toFixed(2),
+          (o.p90 / b.p90).toFixed(2),
+          '',
+          undefined,
+        )
+      }
     }
     if (hole.connections > 0) {
       broken.push(`(a) the static case opened ${hole.connections} network connection(s)`)
@@ -532,6 +574,7 @@ try {
   broken.push(`stopped early: ${e.message}`)
 } finally {
   dist.cleanup()
+  for (const other of against) other.cleanup()
 }
 
 const text = `${machineText()}\n\n${table()}`

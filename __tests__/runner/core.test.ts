@@ -3,20 +3,14 @@
 // bytes on stdout and in the file must be identical. Importing both also fails
 // this suite when a core update moves the files src/runner/core.ts imports by path.
 //
-// The heredoc delimiter of file commands is a fresh UUID per call; crypto's randomUUID is
-// replaced by a counter that restarts for each side, so the files can be compared whole.
+// The heredoc delimiter of file commands is a fresh random UUID per call (core's from
+// node:crypto, ours from the system's random source: src/runner/file-command.ts), so each side's
+// delimiters are numbered in order of appearance before the bytes are compared.
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-
-let uuids = 0
-const realCrypto = await import('node:crypto')
-const fakeCrypto = {
-  ...realCrypto,
-  randomUUID: () => `00000000-0000-4000-8000-${String(++uuids).padStart(12, '0')}`,
-}
-jest.unstable_mockModule('crypto', () => ({ ...fakeCrypto, default: fakeCrypto }))
+import { prepareKeyValueMessage, randomUuid } from '../../src/runner/file-command.js'
 
 const core = await import('@actions/core')
 const ours = await import('../../src/runner/core.js')
@@ -54,7 +48,6 @@ function capture(side: 'core' | 'ours', call: (api: Api) => void, withFiles: boo
     if (withFiles) process.env[name] = path
     else delete process.env[name]
   }
-  uuids = 0
   process.exitCode = undefined
   let stdout = ''
   const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => {
@@ -70,7 +63,15 @@ function capture(side: 'core' | 'ours', call: (api: Api) => void, withFiles: boo
     write.mockRestore()
   }
   const files: Record<string, string> = {}
-  for (const name of RUNNER_FILES) files[name] = readFileSync(join(dir, `${side}-${name}`), 'utf8')
+  const delimiters = new Map<string, number>()
+  const numbered = (text: string) =>
+    text.replace(/ghadelimiter_[0-9a-f-]{36}/g, (d) => {
+      if (!delimiters.has(d)) delimiters.set(d, delimiters.size + 1)
+      return `ghadelimiter_#${delimiters.get(d)}`
+    })
+  for (const name of RUNNER_FILES) {
+    files[name] = numbered(readFileSync(join(dir, `${side}-${name}`), 'utf8'))
+  }
   const exitCode = process.exitCode
   process.exitCode = undefined
   return { stdout, files, exitCode, ...(thrown ? { thrown } : {}) }
@@ -150,6 +151,25 @@ describe('file commands', () => {
   it.each(values)('exportVariable with %s, GITHUB_ENV set', (_name, value) => {
     const written = same((a) => a.exportVariable('GHCR_PREFLIGHT_RESULT', value))
     expect(written.files.GITHUB_ENV).toMatch(/^GHCR_PREFLIGHT_RESULT<<ghadelimiter_/)
+  })
+  it('each delimiter is a fresh random version-4 UUID, as crypto.randomUUID makes it', () => {
+    const V4 = /^ghadelimiter_[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
+    const delimiters = Array.from({ length: 50 }, () =>
+      prepareKeyValueMessage('k', 'v').split('\n').pop(),
+    )
+    for (const d of delimiters) expect(d).toMatch(V4)
+    expect(new Set(delimiters).size).toBe(50)
+    expect(randomUuid(new Uint8Array(16).fill(0xff))).toBe('ffffffff-ffff-4fff-bfff-ffffffffffff')
+    expect(randomUuid(new Uint8Array(16))).toBe('00000000-0000-4000-8000-000000000000')
+  })
+  it('refuses a name or value holding the delimiter, as core does', () => {
+    const uuid = '0f0f0f0f-0f0f-4f0f-8f0f-0f0f0f0f0f0f'
+    expect(() => prepareKeyValueMessage(`x ghadelimiter_${uuid}`, 'v', uuid)).toThrow(
+      /name should not contain the delimiter/,
+    )
+    expect(() => prepareKeyValueMessage('k', `a\nghadelimiter_${uuid}\nb=c`, uuid)).toThrow(
+      /value should not contain the delimiter/,
+    )
   })
   it('getState reads STATE_<name> as the runner gives it to the post step', () => {
     process.env.STATE_result = 'fallback'

@@ -5,6 +5,7 @@
 
 import { HttpFailure, type HttpClient, type HttpResponse } from '../http/types.js'
 import { createRestTransport, type RestCall } from './octokit.js'
+import { MAX_WORKFLOW_BYTES } from '../workflow-source/path.js'
 
 /** The request could not be answered at all (timeout, refused, deadline, insecure URL). */
 export interface Unreachable {
@@ -110,7 +111,7 @@ export interface GitHubApiOptions {
 }
 
 /** The contents API serves files up to 1 MB as base64; anything larger is not a workflow file we analyse. */
-export const MAX_WORKFLOW_BYTES = 1024 * 1024
+export { MAX_WORKFLOW_BYTES }
 
 const MAX_MESSAGE_CHARS = 300
 const CLASSIC_PAT_BAN = 'forbids access via a personal access token (classic)'

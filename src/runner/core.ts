@@ -1,5 +1,6 @@
 // The runner protocol (workflow commands on stdout, file commands, the job summary) from
-// @actions/core's own modules instead of its index. core.js imports its OIDC client at load
+// @actions/core's own modules instead of its index (file commands: ./file-command.ts, core's
+// bytes without loading node:crypto). core.js imports its OIDC client at load
 // time, which pulls in @actions/http-client and undici: ~40 ms of every start, for a token this
 // action never asks for. So the functions the action uses are the same one-liners core.js has,
 // over the same issueCommand / issueFileCommand / toCommandProperties / summary. Everything else
@@ -12,11 +13,8 @@
 import { EOL } from 'node:os'
 import type { AnnotationProperties, InputOptions } from '@actions/core'
 import { issueCommand } from '../../node_modules/@actions/core/lib/command.js'
-import {
-  issueFileCommand,
-  prepareKeyValueMessage,
-} from '../../node_modules/@actions/core/lib/file-command.js'
 import { toCommandProperties, toCommandValue } from '../../node_modules/@actions/core/lib/utils.js'
+import { issueFileCommand, prepareKeyValueMessage } from './file-command.js'
 
 export { summary } from '../../node_modules/@actions/core/lib/summary.js'
 export type { AnnotationProperties, InputOptions }

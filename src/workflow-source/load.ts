@@ -8,8 +8,9 @@
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs'
 import { isAbsolute, join, relative, resolve, sep } from 'node:path'
 import type { RunContext } from '../context.js'
-import { MAX_WORKFLOW_BYTES, type GitHubApi } from '../github/api.js'
+import type { GitHubApi } from '../github/api.js'
 import { readFileAtCommit } from './git.js'
+import { MAX_WORKFLOW_BYTES, normaliseWorkflowPath } from './path.js'
 
 /**
  * Where the text came from: the checked-out file (when a commit is known, proven to be that
@@ -47,7 +48,7 @@ export async function loadWorkflowFile(o: LoadWorkflowOptions): Promise<Workflow
         '`workflow-file` input to its path (e.g. .github/workflows/build.yml).',
     }
   }
-  const path = normalise(wanted)
+  const path = normaliseWorkflowPath(wanted)
   if (typeof path !== 'string') return path
 
   let workspaceProblem: string | undefined
@@ -112,23 +113,6 @@ async function readAtCommit(
     case 'unavailable':
       return `${path} at commit ${sha.slice(0, 7)} is not in the workspace (${read.why})`
   }
-}
-
-/** Repository-relative POSIX path, or a problem when it is absolute or climbs out of the repository. */
-function normalise(p: string): string | { problem: string } {
-  const posix = p.replace(/\\/g, '/')
-  if (posix.startsWith('/') || /^[a-zA-Z]:/.test(posix)) {
-    return {
-      problem: `The workflow file path "${p}" must be relative to the repository root, e.g. .github/workflows/build.yml.`,
-    }
-  }
-  const parts = posix.split('/').filter((s) => s !== '' && s !== '.')
-  if (parts.includes('..') || parts.length === 0) {
-    return {
-      problem: `The workflow file path "${p}" leaves the repository; give a path inside it, e.g. .github/workflows/build.yml.`,
-    }
-  }
-  return parts.join('/')
 }
 
 type LocalRead = { text: string } | { kind: 'absent' } | { kind: 'problem'; problem: string }

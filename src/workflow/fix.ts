@@ -26,7 +26,7 @@ import {
   type Pair,
   type Scalar,
   type YAMLMap,
-} from 'yaml'
+} from './yaml.js'
 import type { Finding, PermissionFix } from '../findings/types.js'
 import { unifiedDiff } from './unified-diff.js'
 

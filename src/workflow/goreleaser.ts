@@ -3,7 +3,7 @@
 // `docker_manifests[].name_template`, `dockers_v2[].images`, `kos[].repository(ies)`. Templates
 // are kept as written (`ghcr.io/acme/{{ .ProjectName }}`); only their host matters here.
 
-import { parse } from 'yaml'
+import { parse } from './yaml.js'
 import { MAX_WORKFLOW_CHARS } from './parse.js'
 import type { PushOptions } from './pushers.js'
 
@@ -25,7 +25,7 @@ function imagesIn(text: string): string[] {
   if (text.length > MAX_WORKFLOW_CHARS) return []
   let doc: unknown
   try {
-    doc = parse(text, { maxAliasCount: 100 })
+    doc = parse(text, { maxAliasCount: 100, logLevel: 'error' })
   } catch {
     return []
   }

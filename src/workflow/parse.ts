@@ -12,7 +12,7 @@ import {
   type Document,
   type Node,
   type YAMLMap,
-} from 'yaml'
+} from './yaml.js'
 import type {
   ActionModel,
   JobModel,
@@ -100,7 +100,7 @@ function parseUnsafe(text: string, file: string): ParseResult {
   try {
     // mapAsMap: a mapping used as a key would otherwise be stringified at every level, which takes
     // minutes for a 2 KB file of nested keys (`? ? ? … x`, `{{{a: b}: b}: b}`).
-    doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT, mapAsMap: true })
+    checkAliases(text, doc)
   } catch (e) {
     const msg = errorText(e)
     return {
@@ -125,6 +125,17 @@ function parseUnsafe(text: string, file: string): ParseResult {
 }
 
 /**
+ * Throws for an alias bomb (more than MAX_ALIAS_COUNT expansions) or an alias to no anchor, by
+ * converting the document as yaml does; the conversion checks nothing else here. An alias is
+ * written with `*`: a text without one has none, and is not converted (most workflows; it saves
+ * a pass over the document on every start).
+ */
+function checkAliases(text: string, doc: Document): void {
+  if (!text.includes('*')) return
+  doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT, mapAsMap: true })
+}
+
+/**
  * A local action's `action.yml` → its name, inputs and composite steps; undefined when the text is
  * not a readable action file (the caller then knows nothing about that action).
  */
@@ -134,7 +145,7 @@ export function parseAction(text: string, file: string): ActionModel | undefined
     const lineCounter = new LineCounter()
     const doc = parseDocument(text, { lineCounter, uniqueKeys: false })
     if (doc.errors.length) return undefined
-    doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT, mapAsMap: true })
+    checkAliases(text, doc)
     const walker = new Walker(
       doc,
       text,

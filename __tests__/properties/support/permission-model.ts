@@ -29,12 +29,18 @@ function has(o: Plain, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(o, key)
 }
 
-/** The trigger list as event names, whatever form `on` takes. */
+/** The trigger list as event names, whatever form `on` takes. An empty name (a null key, which
+ * a YAML loader turns into "") names no event. */
 export function eventNames(on: unknown): string[] {
-  if (typeof on === 'string') return [on]
-  if (Array.isArray(on)) return on.filter((e): e is string => typeof e === 'string')
-  if (isMap(on)) return Object.keys(on)
-  return []
+  const names =
+    typeof on === 'string'
+      ? [on]
+      : Array.isArray(on)
+        ? on.filter((e): e is string => typeof e === 'string')
+        : isMap(on)
+          ? Object.keys(on)
+          : []
+  return names.filter((e) => e !== '')
 }
 
 export function packagesPermission(workflow: Plain, jobId: string): ModelAnswer {

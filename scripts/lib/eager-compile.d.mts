@@ -1,0 +1,1 @@
+export function wrapModuleFunctions(source: string): { source: string; wrapped: number }
