@@ -60,8 +60,12 @@ const files = readdirSync(dir, { recursive: true }).filter((f) => /\.(c|m)?js$/.
 const bare = new Set()
 for (const f of files) {
   const text = readFileSync(join(dir, f), 'utf8')
-  for (const m of text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|\)\s*\(\s*)["']([^"'./][^"']*)["']/g)) {
-    if (!builtins.has(m[1])) bare.add(`${f}: ${m[1]}`)
+  // ES imports, dynamic imports, require(), and createRequire(import.meta.url)(…) as ncc emits
+  // them; only a package-shaped name counts (a minified call such as f("text") is not an import).
+  const forms = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|\(import\.meta\.url\)\s*\(\s*)["']([^"']*)["']/g
+  const packageName = /^(?:node:)?(?:@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*(?:\/[\w./-]*)?$/
+  for (const m of text.matchAll(forms)) {
+    if (packageName.test(m[1]) && !builtins.has(m[1])) bare.add(`${f}: ${m[1]}`)
   }
 }
 if (bare.size) {

@@ -17,6 +17,7 @@ step() {
 step "format and lint" npm run -s lint
 step "typecheck" npm run -s typecheck
 step "dist is current" bash scripts/check-dist.sh
+step "npm package installs and runs alone" bash scripts/pack-check.sh
 jest_json=.tmp/jest.json
 rm -f "$jest_json"
 printf '\n== jest\n'
