@@ -34,11 +34,25 @@ fi
 rm -rf "$out"
 # Each bundle's module functions are wrapped for eager compilation (scripts/lib/eager-compile.mjs:
 # --minify drops the parentheses that make V8 compile them once instead of twice).
-npx ncc build src/index.ts -o "$out" --minify --quiet --stats-out "$tmp/action.json"
-node scripts/lib/licenses.mjs "$tmp/action.json" "$out/licenses.txt"
-npx ncc build src/cli/index.ts -o "$out/cli" --minify --quiet --stats-out "$tmp/cli.json"
-node scripts/lib/licenses.mjs "$tmp/cli.json" "$out/cli/licenses.txt"
-npx ncc build src/post.ts -o "$out/post" --minify --quiet --stats-out "$tmp/post.json"
-node scripts/lib/licenses.mjs "$tmp/post.json" "$out/post/licenses.txt"
+# The three bundles are independent: built side by side (ncc is mostly single-threaded), each
+# into a folder of its own (ncc deletes every .js under its output folder before writing, so a
+# bundle inside another's folder would lose files), then put in place.
+bundle() { # $1: entry, $2: name
+  npx ncc build "$1" -o "$tmp/$2" --minify --quiet --stats-out "$tmp/$2.json" &&
+    node scripts/lib/licenses.mjs "$tmp/$2.json" "$tmp/$2/licenses.txt"
+}
+bundle src/index.ts action &
+action=$!
+bundle src/cli/index.ts cli &
+cli=$!
+bundle src/post.ts post &
+post=$!
+failed=0
+for pid in "$action" "$cli" "$post"; do wait "$pid" || failed=1; done
+[ "$failed" -eq 0 ] || { echo "build: a bundle failed (above)" >&2; exit 1; }
+mkdir -p "$(dirname "$out")"
+mv "$tmp/action" "$out"
+mv "$tmp/cli" "$out/cli"
+mv "$tmp/post" "$out/post"
 node scripts/lib/eager-compile.mjs "$out/index.js" "$out/cli/index.js" "$out/post/index.js"
 node "$out/cli/index.js" findings --format markdown >"$docs"
