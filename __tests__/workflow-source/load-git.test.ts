@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { RunContext } from '../../src/context.js'
+import { runContext } from '../helpers/run-context.js'
 import { createGitHubApi } from '../../src/github/api.js'
 import { loadWorkflowFile } from '../../src/workflow-source/load.js'
 import { makeGitWorkspace } from '../../scripts/lib/git-workspace.mjs'
@@ -52,23 +53,15 @@ afterAll(async () => {
 })
 
 function ctx(ws: string, sha: string, over: Partial<RunContext> = {}): RunContext {
-  return {
-    serverUrl: 'https://github.com',
+  return runContext({
     apiUrl: gh.url,
-    repository: 'acme/app',
-    owner: 'acme',
-    actor: 'octocat',
-    triggeringActor: 'octocat',
     eventName: 'pull_request_target',
-    event: {},
-    job: 'build',
     workflowPath: WORKFLOW,
     workflowRef: 'refs/heads/main',
     workflowSha: sha,
     workspace: ws,
-    defaultRegistry: 'ghcr.io',
     ...over,
-  }
+  })
 }
 
 /** Loads with the run token; returns the result and the API paths it asked for. */

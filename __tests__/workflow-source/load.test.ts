@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { RunContext } from '../../src/context.js'
+import { runContext } from '../helpers/run-context.js'
 import { createGitHubApi } from '../../src/github/api.js'
 import {
   listRepositoryWorkflows,
@@ -68,23 +69,13 @@ afterAll(async () => {
 })
 
 function ctx(over: Partial<RunContext> = {}): RunContext {
-  return {
-    serverUrl: 'https://github.com',
+  return runContext({
     apiUrl: gh.url,
-    repository: 'acme/app',
-    owner: 'acme',
-    actor: 'octocat',
-    triggeringActor: 'octocat',
-    eventName: 'push',
-    event: {},
-    job: 'build',
-    workflowPath: '.github/workflows/build.yml',
     workflowRef: 'refs/heads/main',
     workflowSha: SHA,
     workspace,
-    defaultRegistry: 'ghcr.io',
     ...over,
-  }
+  })
 }
 
 describe('loadWorkflowFile', () => {

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { RunContext } from '../../src/context.js'
+import { runContext } from '../helpers/run-context.js'
 import { readFileAtCommit } from '../../src/workflow-source/git.js'
 import { loadWorkflowFile } from '../../src/workflow-source/load.js'
 import { MAX_WORKFLOW_BYTES } from '../../src/workflow-source/path.js'
@@ -44,21 +45,7 @@ function runnerEnv(dir: string, sha: string, over: Record<string, string> = {}) 
 }
 
 function ctx(dir: string, sha: string): RunContext {
-  return {
-    serverUrl: 'https://github.com',
-    apiUrl: 'https://api.github.com',
-    repository: 'acme/app',
-    owner: 'acme',
-    actor: 'octocat',
-    triggeringActor: 'octocat',
-    eventName: 'push',
-    event: {},
-    job: 'build',
-    workflowPath: WORKFLOW,
-    workflowSha: sha,
-    workspace: dir,
-    defaultRegistry: 'ghcr.io',
-  }
+  return runContext({ workflowPath: WORKFLOW, workflowSha: sha, workspace: dir })
 }
 
 const withoutGit = () => (process.env.PATH = join(root, 'no-git-here'))

@@ -2,6 +2,7 @@
 // workflow file, the registry and the REST API said, in a few words each. No I/O.
 
 import type { RunContext } from '../../../src/context.js'
+import { runContext } from '../../helpers/run-context.js'
 import { makeFinding } from '../../../src/findings/catalogue.js'
 import type { FindingFacts, FindingId } from '../../../src/findings/types.js'
 import type { Inputs } from '../../../src/inputs.js'
@@ -61,20 +62,6 @@ export interface FactsSpec {
   packages?: PackageAnswer[]
 }
 
-const ctxBase: RunContext = {
-  serverUrl: 'https://github.com',
-  apiUrl: 'https://api.github.com',
-  repository: 'acme/app',
-  owner: 'acme',
-  actor: 'octocat',
-  triggeringActor: 'octocat',
-  eventName: 'push',
-  event: {},
-  job: 'build',
-  workflowPath: '.github/workflows/build.yml',
-  defaultRegistry: 'ghcr.io',
-}
-
 const inputsBase: Inputs = {
   images: ['ghcr.io/acme/app'],
   githubToken: RUN_TOKEN,
@@ -91,7 +78,7 @@ function place() {
 
 export function facts(spec: FactsSpec = {}): PreflightFacts {
   const inputs = { ...inputsBase, ...spec.inputs }
-  const ctx = { ...ctxBase, ...spec.ctx }
+  const ctx = runContext(spec.ctx)
   const plan = planRun(inputs, ctx)
   const results: ProbeResult[] = []
   const per = (a: Answer | Answer[] | undefined, i: number): Answer =>
