@@ -9,6 +9,7 @@
 //          run's requests on a time line), --dist DIR (measure another build, e.g. BUILD_OUT),
 //          --against DIR[,DIR…] (other builds timed in the same cold-start rounds, for before/after)
 
+import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os, { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -59,6 +60,8 @@ const PREFLIGHT_TARGET_MS = 1.3 * TARGET.floorTrips * TARGET.latencyMs + 150
 
 /** Table rows: what, runtime, median, p90, target, pass (true/false/undefined = information). */
 const rows = []
+/** Temp folders to remove at the end. */
+const cleanups = []
 const misses = []
 const broken = []
 function row(what, runtime, median, p90, target, pass) {
@@ -118,6 +121,23 @@ jobs:
           tags: ghcr.io/acme/app:latest
 `
 
+/**
+ * Bundles scripts/bench-floor/floor.mjs the way dist/index.js is bundled (ncc --minify, then the
+ * eager-compile rewrite) into a temp folder; returns the bundle's path.
+ */
+function buildFloor() {
+  const out = mkdtempSync(join(tmpdir(), 'ghcr-preflight-bench-floor-'))
+  cleanups.push(() => rmSync(out, { recursive: true, force: true }))
+  const entry = join(ROOT, 'scripts', 'bench-floor', 'floor.mjs')
+  execFileSync('npx', ['ncc', 'build', entry, '-o', out, '--minify', '--quiet'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
+  const bundle = join(out, 'index.mjs')
+  execFileSync(process.execPath, [join(ROOT, 'scripts', 'lib', 'eager-compile.mjs'), bundle])
+  return bundle
+}
+
 async function coldStart() {
   // Every host the action could contact is a listener that never answers: a request would be
   // counted and would also hold the run until its deadline, so no time can hide in the network.
@@ -134,6 +154,9 @@ async function coldStart() {
       GITHUB_SERVER_URL: 'https://github.com',
       GITHUB_API_URL: hole.url,
       GHCR_PREFLIGHT_REGISTRY_URL: hole.url,
+      // The floor spawns git by absolute path, as src/workflow-source/git.ts does (every command
+      // gets the same environment).
+      GIT: execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim(),
     },
     event: {
       repository: { full_name: 'acme/app', owner: { login: 'acme', type: 'Organization' } },
@@ -142,14 +165,15 @@ async function coldStart() {
   })
   const action = [dist.action]
   const bare = ['-e', '0']
-  const commands = { bare, action }
+  const floor = [buildFloor()]
+  const commands = { bare, action, floor }
   for (const [i, other] of against.entries()) commands[`against${i}`] = [other.action]
   const kinds = Object.keys(commands)
   try {
     for (const rt of runtimes) {
       // One checked run first: it must be the static verdict, the workflow read from the
       // checkout (a git repository holding GITHUB_WORKFLOW_SHA, as actions/checkout leaves it).
-      const checked = kinds.filter((k) => k !== 'bare')
+      const checked = kinds.filter((k) => k !== 'bare' && k !== 'floor')
       let ok = true
       for (const which of checked) {
         run.reset()
@@ -171,6 +195,13 @@ async function coldStart() {
           ok = false
         }
       }
+      const floorCheck = await timedRun(rt.exe, floor, { env: run.env, cwd: run.cwd })
+      if (floorCheck.code !== 0 || run.read().outputs.jobs !== '1') {
+        broken.push(
+          `(a) ${rt.name} floor: exit ${floorCheck.code}: ${floorCheck.stderr.slice(0, 300)}`,
+        )
+        ok = false
+      }
       if (!ok) continue
       const times = Object.fromEntries(kinds.map((k) => [k, []]))
       for (let i = 0; i < 3 + PAIRS; i++) {
@@ -191,6 +222,7 @@ async function coldStart() {
       }
       const b = summarise(times.bare)
       const a = summarise(times.action)
+      const f = summarise(times.floor)
       const ratio = a.median / b.median
       row('(a) bare `node -e 0`', rt.name, fmtMs(b.median), fmtMs(b.p90), '', undefined)
       row(
@@ -208,6 +240,22 @@ async function coldStart() {
         (a.p90 / b.p90).toFixed(2),
         `≤ ${TARGET.coldRatio[rt.name].toFixed(1)} (median)`,
         ratio <= TARGET.coldRatio[rt.name],
+      )
+      row(
+        '(a) floor: yaml parseDocument + git via @actions/exec only (scripts/bench-floor/)',
+        rt.name,
+        fmtMs(f.median),
+        fmtMs(f.p90),
+        '',
+        undefined,
+      )
+      row(
+        '(a) floor ratio floor / bare: the least the toolchain allows',
+        rt.name,
+        (f.median / b.median).toFixed(2),
+        (f.p90 / b.p90).toFixed(2),
+        '',
+        undefined,
       )
       for (const [i, other] of against.entries()) {
         const o = summarise(times[`against${i}`])
@@ -575,6 +623,7 @@ try {
 } finally {
   dist.cleanup()
   for (const other of against) other.cleanup()
+  for (const clean of cleanups) clean()
 }
 
 const text = `${machineText()}\n\n${table()}`
