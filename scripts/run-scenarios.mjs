@@ -238,6 +238,7 @@ async function main() {
         if (problems.length === 0) {
           passed++
           console.log(`ok   ${name} (${run.outputs.result}, ${ms} ms)`)
+          if (process.env.SCENARIO_VERBOSE === 'all') console.log(run.stdout, run.stderr)
         } else {
           failed++
           console.log(`FAIL ${name} (${ms} ms)\n  - ${problems.join('\n  - ')}`)

@@ -10,7 +10,7 @@ import { Deadline } from './http/deadline.js'
 import { getInputs, InputError, type Inputs } from './inputs.js'
 import { savePostState } from './post/state.js'
 import { preflight, type PreflightOutcome } from './preflight/preflight.js'
-import { emitAnnotations } from './report/annotations.js'
+import { emitAnnotations, isAnnotated } from './report/annotations.js'
 import { setOutputs } from './report/outputs.js'
 import { writeSummary } from './report/summary.js'
 import type { Report } from './report/types.js'
@@ -57,8 +57,20 @@ export async function run(): Promise<void> {
   }
 }
 
+/** The findings that can make a run `skip` (decide.ts): the skip is said on their annotation. */
+const SKIP_CAUSES = ['fork-pull-request', 'dependabot-run']
+
 async function report({ report, password }: PreflightOutcome, inputs: Inputs): Promise<void> {
-  emitAnnotations(report.findings)
+  // A skip is said once: on its cause's annotation when that is annotated, else on its own.
+  const skipCause =
+    report.result === 'skip'
+      ? SKIP_CAUSES.find((id) => isAnnotated(report.findings, id))
+      : undefined
+  emitAnnotations(
+    report.findings,
+    undefined,
+    skipCause ? { on: skipCause, text: 'ghcr-preflight skipped the push:' } : undefined,
+  )
   await writeSummary(report)
   setOutputs(report, password)
   // For the post step (runs.post): the verdict and images, never a token.
@@ -71,9 +83,12 @@ async function report({ report, password }: PreflightOutcome, inputs: Inputs): P
       core.info(`ghcr-preflight: ${report.result} — ${report.reason}.`)
       break
     case 'skip':
-      core.notice(`ghcr-preflight skipped the push: ${report.reason}. See the job summary.`, {
-        title: 'ghcr-preflight: skip',
-      })
+      if (skipCause) core.info(`ghcr-preflight: skip — ${report.reason}.`)
+      else {
+        core.notice(`ghcr-preflight skipped the push: ${report.reason}. See the job summary.`, {
+          title: 'ghcr-preflight: skip',
+        })
+      }
       break
     case 'unverified':
       if (inputs.onUnverified === 'fail') {

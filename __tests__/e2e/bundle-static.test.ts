@@ -97,6 +97,8 @@ interface Case {
     /** The step's own failure line (setFailed), when it fails. */
     failure?: RegExp
     notice?: RegExp
+    /** The annotation that says the skip: its cause's id (default: a notice of its own). */
+    skipOn?: string
     log?: RegExp
     /**
      * Resource limit: the run's wall time at most this multiple of a run on a benign workflow
@@ -180,7 +182,8 @@ const cases: Case[] = [
     expect: {
       result: 'skip',
       findings: [{ id: 'fork-pull-request', says: ['evil/app', '#7'] }],
-      notice: /skipped the push/,
+      notice: /^ghcr-preflight skipped the push: this pull_request run is for pull request #7/,
+      skipOn: 'fork-pull-request',
     },
   },
   {
@@ -202,7 +205,8 @@ const cases: Case[] = [
     expect: {
       result: 'skip',
       findings: [{ id: 'dependabot-run', says: ['Dependabot'] }],
-      notice: /skipped the push/,
+      notice: /^ghcr-preflight skipped the push: /,
+      skipOn: 'dependabot-run',
     },
   },
   {
@@ -472,11 +476,16 @@ describe.each(RUNTIMES)('built bundle, static cases, %s', (runtime) => {
     expect(failure !== undefined).toBe(r.exitCode === 1)
     expect(failure ?? '').not.toMatch(/\b0 problems\b/)
     expect(failure ?? '').toMatch(e.failure ?? /(?:)/)
+    // A skip is said exactly once: on its cause's annotation when that is annotated (one notice
+    // for the fork, not two), else on a notice of its own.
     const skipNotices = r.commands.filter(
-      (x) => x.command === 'notice' && x.props.title === 'ghcr-preflight: skip',
+      (x) => ['notice', 'warning'].includes(x.command) && /skipped the push/.test(x.message),
     )
     expect(skipNotices.length).toBe(e.notice ? 1 : 0)
-    for (const n of skipNotices) expect(n.message).toMatch(e.notice ?? /(?:)/)
+    for (const n of skipNotices) {
+      expect(n.message).toMatch(e.notice ?? /(?:)/)
+      expect(n.props.title).toBe(e.skipOn ?? 'ghcr-preflight: skip')
+    }
     expect(r.stdout).toMatch(e.log ?? /(?:)/)
     // The default 30 s deadline, by the action's own clock.
     expectWithinDeadline(r, 30)

@@ -186,7 +186,8 @@ export function expectAnnotations(run: ActionRun, findings: Finding[]): Workflow
         file: a.props.file,
         line: a.props.line,
         col: a.props.col,
-        first: a.message.split('\n')[0],
+        // A skip's cause says the skip first (main.ts), then its own message.
+        first: a.message.split('\n')[0]!.replace(/^ghcr-preflight skipped the push: /, ''),
       })),
     ).toEqual(
       want.map((f) => ({

@@ -25,7 +25,7 @@ jest.unstable_mockModule('../../src/runner/core.js', () => ({
   summary,
 }))
 
-const { emitAnnotations } = await import('../../src/report/annotations.js')
+const { emitAnnotations, isAnnotated } = await import('../../src/report/annotations.js')
 const { setOutputs } = await import('../../src/report/outputs.js')
 const { renderSummary, writeSummary } = await import('../../src/report/summary.js')
 
@@ -91,6 +91,22 @@ describe('emitAnnotations', () => {
   ])('places %j as %j', (loc, props) => {
     emitAnnotations([finding('error', 0, loc)])
     expect(calls[0]![2]).toEqual(props)
+  })
+
+  it('says the verdict on the one annotation it names, once, and nowhere else', () => {
+    const fork = { ...finding('notice', 0), id: 'fork-pull-request' }
+    const other = { ...finding('notice', 1), id: 'probe-disabled' }
+    emitAnnotations([other, fork, { ...fork }], undefined, {
+      on: 'fork-pull-request',
+      text: 'ghcr-preflight skipped the push:',
+    })
+    const messages = calls.map((c) => String(c[1]))
+    expect(messages.filter((m) => m.startsWith('ghcr-preflight skipped the push: '))).toEqual([
+      'ghcr-preflight skipped the push: message notice 0\nFix: step one for notice 0\n    permissions:\n      packages: write',
+    ])
+    expect(isAnnotated([other, fork], 'fork-pull-request')).toBe(true)
+    const capped = Array.from({ length: 10 }, (_, i) => finding('notice', i))
+    expect(isAnnotated([...capped, fork], 'fork-pull-request')).toBe(false)
   })
 
   it('adds the first fix step to the message', () => {

@@ -18,22 +18,36 @@ export const ANNOTATIONS_PER_SEVERITY = 10
 
 const ORDER: Severity[] = ['error', 'warning', 'notice']
 
-/** Annotates up to 10 findings per severity, errors first; logs all of them. Returns how many were annotated. */
+const DEFAULT_SINK: AnnotationSink = {
+  error: core.error,
+  warning: core.warning,
+  notice: core.notice,
+  info: core.info,
+}
+
+/**
+ * Annotates up to 10 findings per severity, errors first; logs all of them. Returns how many were
+ * annotated. `verdict` is a sentence added to one finding's annotation (the one whose id it
+ * names), so that the outcome and its cause are one annotation instead of two; it is not added
+ * when that finding is not annotated (the caller then annotates the outcome on its own).
+ */
 export function emitAnnotations(
   findings: Finding[],
-  sink: AnnotationSink = {
-    error: core.error,
-    warning: core.warning,
-    notice: core.notice,
-    info: core.info,
-  },
+  sink: AnnotationSink = DEFAULT_SINK,
+  verdict?: { on: string; text: string },
 ): number {
   const sorted = ORDER.flatMap((s) => findings.filter((f) => f.severity === s))
   let annotated = 0
+  let verdictSaid = false
   for (const severity of ORDER) {
     const group = sorted.filter((f) => f.severity === severity).slice(0, ANNOTATIONS_PER_SEVERITY)
     for (const f of group) {
-      sink[severity](annotationMessage(f), annotationProperties(f))
+      const withVerdict = !verdictSaid && verdict?.on === f.id
+      if (withVerdict) verdictSaid = true
+      sink[severity](
+        annotationMessage(f, withVerdict ? verdict.text : undefined),
+        annotationProperties(f),
+      )
       annotated++
     }
   }
@@ -51,6 +65,16 @@ export function emitAnnotations(
   return annotated
 }
 
+/** Whether emitAnnotations would annotate a finding with this id (the caps per severity). */
+export function isAnnotated(findings: Finding[], id: string): boolean {
+  return ORDER.some((severity) =>
+    findings
+      .filter((f) => f.severity === severity)
+      .slice(0, ANNOTATIONS_PER_SEVERITY)
+      .some((f) => f.id === id),
+  )
+}
+
 export function annotationProperties(f: Finding): AnnotationProperties {
   const props: AnnotationProperties = { title: f.id }
   // A line or column means nothing without the file it is in.
@@ -64,9 +88,10 @@ export function annotationProperties(f: Finding): AnnotationProperties {
   return props
 }
 
-export function annotationMessage(f: Finding): string {
+export function annotationMessage(f: Finding, verdict?: string): string {
+  const message = verdict ? `${verdict} ${f.message}` : f.message
   const first = f.fix[0]
-  return first === undefined ? f.message : `${f.message}\nFix: ${first}`
+  return first === undefined ? message : `${message}\nFix: ${first}`
 }
 
 /** The log form: actionlint-like head line, then the message and every fix step. */
