@@ -159,6 +159,10 @@ function ceilingWarnings(
 ): Finding[] {
   if (!ctx.workspace) return []
   const files = listRepositoryWorkflows(ctx.workspace).flatMap((f) => {
+    // Parsing a repository's other workflows was most of a run's start-up (20 of them: +40 ms),
+    // and only a file calling a reusable workflow can exceed a ceiling (callees are read when a
+    // caller names them). The running file is parsed either way: the analysis below reuses it.
+    if (f.path !== ctx.workflowPath && !mayCallReusableWorkflow(f.text)) return []
     const result = parseWorkflow(f.text, f.path)
     parsed.set(f.path, result)
     return result.ok ? [{ path: f.path, model: result.workflow }] : []
@@ -169,6 +173,19 @@ function ceilingWarnings(
     f.severity === 'error' ? { ...f, severity: 'warning' } : f,
   )
 }
+
+/**
+ * False only when the text cannot hold a job calling a reusable workflow: GitHub keeps every one
+ * under .github/workflows/, named in a `uses:` value (plain, quoted or in a flow map) or, through
+ * an alias, anywhere else in the file.
+ */
+export function mayCallReusableWorkflow(text: string): boolean {
+  if (!text.includes('.github/workflows/')) return false
+  return CALLS_WORKFLOW.test(text) || HAS_ALIAS.test(text)
+}
+const CALLS_WORKFLOW = /\buses["']?\s*:\s*["']?[^\s"'#,}\]]*\.github\/workflows\//
+/** An alias node (`*name` as a value, a list item or in a flow collection), not a glob or cron. */
+const HAS_ALIAS = /(?:^|[[{,]|[:-]\s)\s*\*[\w.-]+\s*(?:$|[,\]}#])/m
 
 function bestEffort<T>(f: () => T): T | undefined {
   try {
