@@ -94,8 +94,8 @@ describe('emitAnnotations', () => {
   })
 
   it('says the verdict on the one annotation it names, once, and nowhere else', () => {
-    const fork = { ...finding('notice', 0), id: 'fork-pull-request' }
-    const other = { ...finding('notice', 1), id: 'probe-disabled' }
+    const fork = { ...finding('notice', 0), id: 'fork-pull-request' as const }
+    const other = { ...finding('notice', 1), id: 'probe-disabled' as const }
     emitAnnotations([other, fork, { ...fork }], undefined, {
       on: 'fork-pull-request',
       text: 'ghcr-preflight skipped the push:',
