@@ -10,7 +10,7 @@
 //          --against DIR[,DIR…] (other builds timed in the same cold-start rounds, for before/after)
 
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os, { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -121,6 +121,19 @@ jobs:
           tags: ghcr.io/acme/app:latest
 `
 
+const OTHER_WORKFLOWS = 20
+
+/** The first workflow files of the real-pattern corpus that GitHub accepts, as other workflows. */
+function otherWorkflows() {
+  const dir = join(ROOT, 'corpus', 'workflows')
+  const accepted = readdirSync(dir)
+    .filter((f) => f.endsWith('.yml') && !readFileSync(join(dir, f), 'utf8').includes('(file):'))
+    .slice(0, OTHER_WORKFLOWS)
+  return Object.fromEntries(
+    accepted.map((f) => [`.github/workflows/${f}`, readFileSync(join(dir, f), 'utf8')]),
+  )
+}
+
 /**
  * Bundles scripts/bench-floor/floor.mjs the way dist/index.js is bundled (ncc --minify, then the
  * eager-compile rewrite) into a temp folder; returns the bundle's path.
@@ -142,7 +155,7 @@ async function coldStart() {
   // Every host the action could contact is a listener that never answers: a request would be
   // counted and would also hold the run until its deadline, so no time can hide in the network.
   const hole = await startBlackHole()
-  const run = prepareRun({
+  const spec = {
     inputs: { image: 'ghcr.io/acme/app', probe: 'false', 'github-token': `ghs_${'x'.repeat(36)}` },
     env: {
       GITHUB_REPOSITORY: 'acme/app',
@@ -162,11 +175,16 @@ async function coldStart() {
       repository: { full_name: 'acme/app', owner: { login: 'acme', type: 'Organization' } },
     },
     files: { '.github/workflows/build.yml': STATIC_WORKFLOW },
-  })
+  }
+  const run = prepareRun(spec)
+  // The same run in a repository with other workflows beside the running one, as most are:
+  // files of the real-pattern corpus (information: the target is the one-file case).
+  const inRepo = prepareRun({ ...spec, files: { ...spec.files, ...otherWorkflows() } })
   const action = [dist.action]
   const bare = ['-e', '0']
   const floor = [buildFloor()]
-  const commands = { bare, action, floor }
+  const commands = { bare, action, floor, inRepo: action }
+  const runOf = (kind) => (kind === 'inRepo' ? inRepo : run)
   for (const [i, other] of against.entries()) commands[`against${i}`] = [other.action]
   const kinds = Object.keys(commands)
   try {
@@ -176,13 +194,14 @@ async function coldStart() {
       const checked = kinds.filter((k) => k !== 'bare' && k !== 'floor')
       let ok = true
       for (const which of checked) {
-        run.reset()
+        const where = runOf(which)
+        where.reset()
         const check = await timedRun(rt.exe, commands[which], {
-          env: run.env,
-          cwd: run.cwd,
+          env: where.env,
+          cwd: where.cwd,
           timeoutMs: 20_000,
         })
-        const out = run.read().outputs
+        const out = where.read().outputs
         const ids = JSON.parse(out.findings ?? '[]').map((f) => f.id)
         if (
           check.code !== 0 ||
@@ -210,10 +229,11 @@ async function coldStart() {
         const r0 = i % kinds.length
         const order = [...kinds.slice(r0), ...kinds.slice(0, r0)]
         for (const which of order) {
-          run.reset()
+          const where = runOf(which)
+          where.reset()
           const r = await timedRun(rt.exe, commands[which], {
-            env: run.env,
-            cwd: run.cwd,
+            env: where.env,
+            cwd: where.cwd,
             timeoutMs: 20_000,
           })
           if (r.code !== 0) broken.push(`(a) ${rt.name} ${which} exited ${r.code}`)
@@ -240,6 +260,15 @@ async function coldStart() {
         (a.p90 / b.p90).toFixed(2),
         `≤ ${TARGET.coldRatio[rt.name].toFixed(1)} (median)`,
         ratio <= TARGET.coldRatio[rt.name],
+      )
+      const o = summarise(times.inRepo)
+      row(
+        `(a) the same, ${OTHER_WORKFLOWS} other workflows in the repository (information)`,
+        rt.name,
+        fmtMs(o.median),
+        fmtMs(o.p90),
+        '',
+        undefined,
       )
       row(
         '(a) floor: yaml parseDocument + git via @actions/exec only (scripts/bench-floor/)',
@@ -290,6 +319,7 @@ async function coldStart() {
     )
   } finally {
     run.cleanup()
+    inRepo.cleanup()
     await hole.stop()
   }
 }
