@@ -728,13 +728,20 @@ class JobScan {
       values.some((v) => v.toLowerCase().includes(`${this.host}/`)) ||
       (this.host === 'ghcr.io' && values.some((v) => /GHCR/i.test(v.split('=')[0]!))) ||
       this.namesRegistry((step.name ?? '').toLowerCase())
-    if (!mentions) return
+    // The run's token handed to an image build that publishes (`bootBuildImage -PpublishImage`,
+    // `build-image.sh`): that token pushes to GitHub's own registry only, whatever the build file says.
+    const imageWork =
+      IMAGE_WORK.test(step.run?.value ?? '') ||
+      values.some((v) => IMAGE_WORK.test(v)) ||
+      IMAGE_WORK.test(step.name ?? '')
+    if (!mentions && !imageWork) return
     const tokenValue = values
       .filter((v) => /\$\{\{\s*(github\.token|secrets\.)/i.test(v))
       .map((v) => v.slice(v.indexOf('=') + 1))
     if (tokenValue.length === 0) return
     const credential = classifyCredential(tokenValue.join(' '), this.scope(env, src))
     if (credential.kind === 'unknown') return
+    if (!mentions && credential.kind !== 'run-token') return
     const pos = src.place(step.uses ?? step.run ?? step.pos)
     const what = step.run
       ? (shellCommands(step.run.value)
@@ -1279,8 +1286,12 @@ class JobScan {
     const logins = this.out.logins
     if (!logins.includes(host)) return false
     if (refs.length === 0 || unknownTargets) return true
-    // A name without a host, or one whose host is an expression: the registry only when it is
-    // the one registry the job logs in to.
+    // A name whose registry part is itself a variable (`${{ env.IMAGE_NAMES }}`, `${registry}/x`
+    // from a matrix of registries): after a login to this registry and to no registry this file
+    // cannot name, it is this registry's push as much as any other's.
+    if (refs.some(dynamicHost) && logins.every((l) => !DYNAMIC.test(l))) return true
+    // A name without a host: the registry only when it is the one registry the job logs in to
+    // (otherwise it is Docker Hub's).
     return refs.some((r) => !r.host) && logins.every((l) => l === host)
   }
 
@@ -1294,17 +1305,21 @@ class JobScan {
 
   /** Substitutes literal env values and (in a local action) its inputs. */
   private text(s: string, env: Env, src: Source): string {
-    let t = s.replace(
-      /\$\{\{\s*steps\.([\w-]+)\.outputs\.([\w-]+)\s*\}\}/g,
-      (m, id: string, name: string) => this.stepOutputs.get(id)?.get(name) ?? m,
-    )
-    if (src.inputs) {
-      t = t.replace(
-        /\$\{\{\s*inputs\.([\w-]+)\s*\}\}/g,
-        (m, name: string) => src.inputs!.get(name) ?? m,
+    const outputs = (x: string) =>
+      x.replace(
+        /\$\{\{\s*steps\.([\w-]+)\.outputs\.([\w-]+)\s*\}\}/g,
+        (m, id: string, name: string) => this.stepOutputs.get(id)?.get(name) ?? m,
       )
+    let t = outputs(s)
+    // A local composite's inputs as its caller passes them; in a called workflow, the defaults of
+    // its `workflow_call` inputs (what a caller that passes nothing gets).
+    const inputs = src.inputs ?? this.model.callInputs
+    if (inputs.size > 0) {
+      t = t.replace(/\$\{\{\s*inputs\.([\w-]+)\s*\}\}/g, (m, name: string) => inputs.get(name) ?? m)
     }
-    return expand(t, env)
+    // `env: { IMAGE: ${{ steps.meta.outputs.image }} }` then `$IMAGE` in the script: the env value
+    // brings the step output in, so outputs are substituted once more after the env.
+    return outputs(expand(t, env))
   }
 
   /**
@@ -1345,6 +1360,21 @@ class JobScan {
   }
 }
 
+/** Text this file cannot resolve: an expression or a shell variable. */
+const DYNAMIC = /\$|\{\{/
+
+/**
+ * A reference whose registry part is a variable: the whole name is one (`$IMAGE:tag`,
+ * `${{ env.IMAGE_NAMES }}`), or its first part is one named for a registry (`${registry}/app`,
+ * `${{ matrix.registry }}/app`). `${{ secrets.NAMESPACE }}/app` is a Docker Hub namespace.
+ */
+function dynamicHost(r: ImageReference): boolean {
+  if (r.host) return false
+  const first = r.raw.split('/')[0]!
+  if (!r.raw.includes('/')) return DYNAMIC.test(first)
+  return DYNAMIC.test(first) && /regist|host|server/i.test(first)
+}
+
 interface CommandContext {
   run: ScalarValue
   segFrom: number
@@ -1380,6 +1410,9 @@ const PUSHY =
 /** A command line that asks for a push (`--push`, `push=true`, `push-image`). */
 const PUSH_HINT =
   /(^|[\s,"'=])--push\b|push=true|\bpush[-_:.]?(image|images|manifest|all)?\b|\bpublish\b/i
+/** A command or argument that builds and publishes a container image by name. */
+const IMAGE_WORK =
+  /\b(build|push|publish)[-_]?images?\b|\bimages?[-_]?(build|push|publish)|bootBuildImage|publishImage|\bjib\b/i
 /** An environment entry that asks for a push: `PUSH: "true"`, `DOCKER_BUILD_ARGS: --push`. */
 const PUSH_ENV = /^[\w]*PUSH[\w]*=(true|1|yes)$|--push\b/i
 

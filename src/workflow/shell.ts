@@ -100,8 +100,9 @@ export function words(segment: string): string[] {
 
 /**
  * The words that name the command: leading `sudo`, `env`, `time`, `exec`, `VAR=value`
- * assignments, `if`/`then`/`do` keywords and `$(`/backticks are skipped. Returns the assignments
- * seen (`KO_DOCKER_REPO=ghcr.io/x ko build`) and the rest.
+ * assignments (also after `export`, `local`, `readonly`), `if`/`then`/`do` keywords, `xargs` with
+ * its options and `$(`/backticks are skipped. Returns the assignments seen
+ * (`KO_DOCKER_REPO=ghcr.io/x ko build`) and the rest.
  */
 export function commandWords(all: string[]): { assignments: Map<string, string>; words: string[] } {
   const assignments = new Map<string, string>()
@@ -111,7 +112,9 @@ export function commandWords(all: string[]): { assignments: Map<string, string>;
     const assign = /^([A-Za-z_]\w*)=(.*)$/.exec(w)
     if (assign) assignments.set(assign[1]!, assign[2]!)
     else if (
-      !/^(sudo|env|time|exec|nohup|if|then|else|elif|do|while|until|!|\{|export|run|retry)$/.test(w)
+      !/^(sudo|env|time|exec|nohup|if|then|else|elif|do|while|until|!|\{|export|local|readonly|run|retry)$/.test(
+        w,
+      )
     ) {
       break
     }
@@ -120,6 +123,14 @@ export function commandWords(all: string[]): { assignments: Map<string, string>;
   // `sudo -E docker push`: skip sudo's options too.
   const rest = all.slice(i)
   while (rest.length > 1 && /^-/.test(rest[0]!) && i > 0 && all[i - 1] === 'sudo') rest.shift()
+  // `… | xargs -I{} docker buildx imagetools create …`: xargs runs the command after its options.
+  if (rest[0] === 'xargs' && rest.length > 1) {
+    rest.shift()
+    while (rest.length > 1 && /^-/.test(rest[0]!)) {
+      const valued = /^(-[InLPdEsa]|--(max-args|max-lines|max-procs|delimiter|arg-file|replace))$/
+      rest.splice(0, valued.test(rest[0]!) ? 2 : 1)
+    }
+  }
   return { assignments, words: rest.map((w) => w.replace(/^\$\(|^`|`$|\)$/g, '')) }
 }
 
