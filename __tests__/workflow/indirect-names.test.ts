@@ -177,3 +177,46 @@ describe("the run's token handed to an image build that publishes", () => {
     expect(r.verdict).toBe('no-push')
   })
 })
+
+describe('build tools that push the image themselves', () => {
+  const afterLogin = (script: string) =>
+    judge(steps(login('ghcr.io', '${{ secrets.GITHUB_TOKEN }}'), run(script)))
+
+  it.each([
+    [
+      '.NET SDK, DefaultContainer profile',
+      'dotnet publish src/Api/Api.csproj -c Release -p:PublishProfile=DefaultContainer -p:ContainerRegistry=ghcr.io -p:ContainerRepository=acme/api',
+    ],
+    [
+      '.NET SDK, /t:PublishContainer',
+      'dotnet publish --os linux --arch x64 /t:PublishContainer /p:ContainerRegistry=ghcr.io /p:ContainerRepository=acme/api',
+    ],
+    [
+      '.NET SDK, registry in the project file',
+      'dotnet publish src/Api -c Release -t:PublishContainer',
+    ],
+    [
+      'Spring Boot, Maven',
+      './mvnw spring-boot:build-image -Dspring-boot.build-image.imageName=ghcr.io/acme/api -Dspring-boot.build-image.publish=true',
+    ],
+    ['Spring Boot, Gradle', './gradlew bootBuildImage --imageName ghcr.io/acme/api --publishImage'],
+  ])('%s', (_name, script) => {
+    const r = afterLogin(script)
+    expect(r.verdict).toBe('push')
+    expect(r.evidence.filter((e) => e.push)).toHaveLength(1)
+  })
+
+  it.each([
+    ['.NET SDK to the local daemon', 'dotnet publish -c Release -t:PublishContainer', false],
+    [
+      '.NET SDK to another registry',
+      'dotnet publish -t:PublishContainer -p:ContainerRegistry=myacr.azurecr.io -p:ContainerRepository=api',
+      true,
+    ],
+    ['a plain dotnet publish', 'dotnet publish -c Release -o out', true],
+    ['Spring Boot without publish', './gradlew bootBuildImage --imageName ghcr.io/acme/api', false],
+  ])('%s is no push', (_name, script, withLogin) => {
+    const r = withLogin ? afterLogin(script) : judge(steps(run(script)))
+    expect(r.verdict).toBe('no-push')
+  })
+})

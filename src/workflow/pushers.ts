@@ -1130,6 +1130,35 @@ class JobScan {
         (t) => /^-D(?:jib\.to\.)?image=(.+)$/.exec(t)?.[1] ?? /^--image=(.+)$/.exec(t)?.[1] ?? [],
       )
       unknownTargets = refs.length === 0
+    } else if (a === 'dotnet' && b === 'publish' && dotnetPublishesContainer(ws)) {
+      // The .NET SDK pushes the image itself when a registry is set (`-p:ContainerRegistry=…`);
+      // without one it loads it into the local daemon, unless the project file names one.
+      what = 'dotnet publish (container)'
+      const registry = msbuildProperty(ws, 'ContainerRegistry')
+      const repository =
+        msbuildProperty(ws, 'ContainerRepository') ?? msbuildProperty(ws, 'ContainerImageName')
+      if (registry && repository) refs = [`${registry}/${repository}`]
+      else {
+        // The repository (or the registry) is in the project file: the push is this registry's
+        // when the command names it or, naming none, after a login to it.
+        refs = []
+        unknownTargets = !registry || this.namesRegistry(expand(registry, ctx.env).toLowerCase())
+      }
+    } else if (
+      ((a === 'mvn' || /mvnw$/.test(a ?? '')) &&
+        ws.some((t) => /(^|:)build-image(-no-fork)?$/.test(t)) &&
+        ws.some((t) => /^-Dspring-boot\.build-image\.publish=true$/i.test(t))) ||
+      (/gradlew?$/.test(a ?? '') &&
+        ws.some((t) => /(^|:)bootBuildImage$/.test(t)) &&
+        ws.includes('--publishImage'))
+    ) {
+      // Spring Boot's buildpacks build publishes only when asked to (`publish=true`, `--publishImage`).
+      what = `${a} Spring Boot build-image (publish)`
+      refs = [
+        ...ws.flatMap((t) => /^-Dspring-boot\.build-image\.imageName=(.+)$/.exec(t)?.[1] ?? []),
+        ...optionValues(ws, ['--imageName']),
+      ]
+      unknownTargets = refs.length === 0
     } else if (
       (a === 'skaffold' && (b === 'build' || b === 'run')) ||
       (a === 'earthly' && ws.includes('--push'))
@@ -1466,6 +1495,25 @@ function opaqueCommand(ws: string[]): string | undefined {
     return `\`${a} ${b}\``
   }
   if (a === 'go' && b === 'run') return `\`${ws.slice(0, 3).join(' ')}\``
+  return undefined
+}
+
+/** `dotnet publish` that builds a container: the PublishContainer target or the DefaultContainer profile. */
+function dotnetPublishesContainer(ws: string[]): boolean {
+  return ws.some(
+    (t) =>
+      /^[-/](t|target):(\S*;)?PublishContainer\b/i.test(t) ||
+      /^[-/](p|property):PublishProfile=DefaultContainer$/i.test(t),
+  )
+}
+
+/** An MSBuild property given on the command line: `-p:Name=V`, `/p:Name=V`, `--property:Name=V`. */
+function msbuildProperty(ws: string[], name: string): string | undefined {
+  const re = new RegExp(`^(?:-{1,2}|/)(?:p|property):${name}=(.*)$`, 'i')
+  for (const t of ws) {
+    const m = re.exec(t)
+    if (m) return m[1]!.replace(/^["']|["']$/g, '')
+  }
   return undefined
 }
 
