@@ -220,3 +220,42 @@ describe('build tools that push the image themselves', () => {
     expect(r.verdict).toBe('no-push')
   })
 })
+
+describe('global options before the subcommand', () => {
+  it.each([
+    [
+      'skopeo --insecure-policy copy, the run token only in --dest-creds',
+      'skopeo --insecure-policy copy oci-archive:app.rock docker://ghcr.io/acme/app:1 --dest-creds "acme:${{ secrets.GITHUB_TOKEN }}"',
+      'run-token',
+    ],
+    [
+      'docker --context with a value',
+      'echo "${{ secrets.GITHUB_TOKEN }}" | docker --context ci login ghcr.io -u x --password-stdin\ndocker --context ci push ghcr.io/acme/app:1',
+      'run-token',
+    ],
+    [
+      'helm --debug push',
+      'echo "${{ secrets.GITHUB_TOKEN }}" | helm registry login ghcr.io -u x --password-stdin\nhelm --debug push chart.tgz oci://ghcr.io/acme/charts',
+      'run-token',
+    ],
+    [
+      'podman --log-level=debug push',
+      'podman login ghcr.io -u x -p ${{ secrets.GHCR_PAT }}\npodman --log-level=debug push ghcr.io/acme/app:1',
+      'stored',
+    ],
+  ])('%s', (_name, script, credential) => {
+    const r = judge(steps(run(script)))
+    expect(r.verdict).toBe('push')
+    expect(r.credential).toBe(credential)
+  })
+
+  it('a global option before a pull is still a pull', () => {
+    const r = judge(
+      steps(
+        login('ghcr.io', '${{ secrets.GITHUB_TOKEN }}'),
+        run('docker --config ./cfg pull ghcr.io/acme/app:1'),
+      ),
+    )
+    expect(r.verdict).toBe('no-push')
+  })
+})

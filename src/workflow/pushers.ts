@@ -813,7 +813,7 @@ class JobScan {
         }
         continue
       }
-      const words = [toolName(raw[0]!), ...raw.slice(1)]
+      const words = withoutGlobalOptions([toolName(raw[0]!), ...raw.slice(1)])
       // Follow the script through the source so each command is located on its own line.
       const first = raw[0]!
       const loc = locateInScalar({ lineStarts: src.lineStarts }, run, first, searchFrom)
@@ -1461,6 +1461,26 @@ function toolName(word: string): string {
     )
     ? base
     : word
+}
+
+/** Registry tools whose global options may come before the subcommand. */
+const GLOBAL_OPTION_TOOLS =
+  /^(docker|podman|nerdctl|buildah|skopeo|helm|oras|regctl|crane|cosign|flux)$/
+/** Global options of those tools that take a value as the next word. */
+const VALUED_GLOBAL =
+  /^(-c|--context|--config|-H|--host|-l|--log-level|--policy|--registries\.d|--override-(arch|os|variant)|--tmpdir|--command-timeout|--connection|--url|--root|--runroot|--storage-driver|--cgroup-manager|--kube-context|-n|--namespace|--kubeconfig|--registry-config|--repository-config|--platform|--verbosity|--logopt)$/
+
+/**
+ * `skopeo --insecure-policy copy …`, `docker --context ci push …`, `helm --debug push …`: the
+ * global options are dropped so the subcommand is where the rules look for it.
+ */
+function withoutGlobalOptions(ws: string[]): string[] {
+  if (!GLOBAL_OPTION_TOOLS.test(ws[0] ?? '')) return ws
+  let i = 1
+  while (i < ws.length - 1 && /^-/.test(ws[i]!)) {
+    i += !ws[i]!.includes('=') && VALUED_GLOBAL.test(ws[i]!) ? 2 : 1
+  }
+  return i === 1 ? ws : [ws[0]!, ...ws.slice(i)]
 }
 
 /** A command whose effect this file cannot see: a make target, a script, a task runner. */
