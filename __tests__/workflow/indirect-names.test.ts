@@ -259,3 +259,19 @@ describe('global options before the subcommand', () => {
     expect(r.verdict).toBe('no-push')
   })
 })
+
+describe('a login whose registry carries a namespace', () => {
+  it.each([
+    ['redhat-actions/podman-login', 'ghcr.io/acme'],
+    ['docker/login-action', 'https://ghcr.io/acme'],
+  ])('%s with `registry: %s` is a login to ghcr.io', (action, registry) => {
+    const r = judge(
+      steps(
+        `      - uses: ${action}@v1\n        with:\n          registry: ${registry}\n          username: x\n          password: \${{ secrets.GITHUB_TOKEN }}\n`,
+        run('make release'),
+      ),
+    )
+    expect(r.verdict).toBe('likely-push')
+    expect(r.credential).toBe('run-token')
+  })
+})

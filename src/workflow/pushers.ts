@@ -328,7 +328,14 @@ class JobScan {
       case 'docker/login-action':
       case 'redhat-actions/podman-login': {
         const reg = w('registry')
-        const target = reg ? this.text(reg.value, env, src).trim().toLowerCase() : 'docker.io'
+        // `registry: ghcr.io/<owner>` (podman-login takes a namespace; docker keeps the host).
+        const target = reg
+          ? this.text(reg.value, env, src)
+              .trim()
+              .toLowerCase()
+              .replace(/^https?:\/\//, '')
+              .replace(/\/.*$/, '')
+          : 'docker.io'
         const password = w('password')
         this.login(
           target || 'docker.io',
