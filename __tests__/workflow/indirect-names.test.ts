@@ -275,3 +275,37 @@ describe('a login whose registry carries a namespace', () => {
     expect(r.credential).toBe('run-token')
   })
 })
+
+describe('credentials given on the push command itself', () => {
+  it.each([
+    [
+      'podman push --creds',
+      'podman push --creds "x:${{ secrets.GHCR_PAT }}" ghcr.io/acme/app:1',
+      'stored',
+    ],
+    [
+      'buildah push --creds',
+      'buildah push --creds x:${{ secrets.CR_PAT }} app ghcr.io/acme/app:1',
+      'stored',
+    ],
+    [
+      'oras push -u … -p',
+      'oras push -u x -p ${{ secrets.GHCR_TOKEN }} ghcr.io/acme/art:1 f.txt',
+      'stored',
+    ],
+    [
+      'cosign sign --registry-password',
+      'cosign sign --yes --registry-username x --registry-password ${{ secrets.CR_PAT }} ghcr.io/acme/app@sha256:abc',
+      'stored',
+    ],
+    [
+      'podman push --creds with the run token',
+      'podman push --creds "x:${{ github.token }}" ghcr.io/acme/app:1',
+      'run-token',
+    ],
+  ])('%s', (_name, script, credential) => {
+    const r = judge(steps(run(script)))
+    expect(r.verdict).toBe('push')
+    expect(r.credential).toBe(credential)
+  })
+})

@@ -976,13 +976,14 @@ class JobScan {
     let unknownTargets = false
     let credentialHint: Credential | undefined
     const valuedCommon =
-      /^(-f|--file|--format|--platform|--annotation|-a|--artifact-type|--config|--creds|--dest-creds|--src-creds|--password|--username|-u|-p|--registry-config|--authfile|--cert-dir|--path|--source|--revision|-o|--output|--build-arg|--label|-l|--cache-from|--cache-to|--target|--provenance|--sbom|--secret|--ssh|--progress|--iidfile|--metadata-file|--key|--certificate|--tlog-upload|--signature|--type|--predicate|--identity-token|--oidc-issuer|--digestfile)$/
+      /^(-f|--file|--format|--platform|--annotation|-a|--artifact-type|--config|--creds|--dest-creds|--src-creds|--password|--username|-u|-p|--registry-config|--authfile|--cert-dir|--path|--source|--revision|-o|--output|--build-arg|--label|-l|--cache-from|--cache-to|--target|--provenance|--sbom|--secret|--ssh|--progress|--iidfile|--metadata-file|--key|--certificate|--tlog-upload|--signature|--type|--predicate|--identity-token|--oidc-issuer|--digestfile|--registry-username|--registry-password|--registry-token|--to-username|--to-password|--from-username|--from-password)$/
     if (
       (a === 'docker' || a === 'podman' || a === 'nerdctl') &&
       (b === 'push' || (b === 'image' && c === 'push'))
     ) {
       what = `${a} push`
       refs = lastOf(positionals(ws, b === 'push' ? 2 : 3, valuedCommon))
+      credentialHint = inlineCredential(ws, ['--creds'], ctx.scope)
     } else if (
       (a === 'docker' || a === 'podman' || a === 'buildah') &&
       b === 'manifest' &&
@@ -991,9 +992,11 @@ class JobScan {
       what = `${a} manifest push`
       const p = positionals(ws, 3, valuedCommon)
       refs = lastOf(p)
+      credentialHint = inlineCredential(ws, ['--creds'], ctx.scope)
     } else if (a === 'buildah' && b === 'push') {
       what = 'buildah push'
       refs = lastOf(positionals(ws, 2, valuedCommon))
+      credentialHint = inlineCredential(ws, ['--creds'], ctx.scope)
     } else if (a === 'skopeo' && (b === 'copy' || b === 'sync')) {
       what = `skopeo ${b}`
       const dest = positionals(ws, 2, valuedCommon).pop()
@@ -1020,9 +1023,15 @@ class JobScan {
       what = `oras ${b}`
       const p = positionals(ws, 2, valuedCommon)
       refs = b === 'copy' || b === 'cp' ? lastOf(p) : p.slice(0, 1)
+      credentialHint = inlineCredential(
+        ws,
+        b === 'copy' || b === 'cp' ? ['--to-password'] : ['-p', '--password'],
+        ctx.scope,
+      )
     } else if (a === 'oras' && b === 'manifest' && c === 'push') {
       what = 'oras manifest push'
       refs = positionals(ws, 3, valuedCommon).slice(0, 1)
+      credentialHint = inlineCredential(ws, ['-p', '--password'], ctx.scope)
     } else if (a === 'helm' && b === 'push') {
       what = 'helm push'
       refs = lastOf(positionals(ws, 2, valuedCommon))
@@ -1110,6 +1119,7 @@ class JobScan {
       what = `cosign ${b}`
       const p = positionals(ws, b === 'attach' ? 3 : 2, valuedCommon)
       refs = b === 'copy' ? lastOf(p) : p.slice(0, 1)
+      credentialHint = inlineCredential(ws, ['--registry-password'], ctx.scope)
     } else if (a === 'pack' && b === 'build' && ws.includes('--publish')) {
       what = 'pack build --publish'
       refs = positionals(
@@ -1523,6 +1533,19 @@ function opaqueCommand(ws: string[]): string | undefined {
   }
   if (a === 'go' && b === 'run') return `\`${ws.slice(0, 3).join(' ')}\``
   return undefined
+}
+
+/**
+ * Credentials given on the push command itself (`podman push --creds user:$TOKEN`, `oras push -p …`,
+ * `cosign sign --registry-password …`): the push uses them, not an earlier login.
+ */
+function inlineCredential(
+  ws: string[],
+  names: string[],
+  scope: CredentialScope,
+): Credential | undefined {
+  const given = optionValues(ws, names)
+  return given.length ? classifyCredential(given.join(' '), scope) : undefined
 }
 
 /** `dotnet publish` that builds a container: the PublishContainer target or the DefaultContainer profile. */
