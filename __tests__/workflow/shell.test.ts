@@ -31,9 +31,37 @@ describe('shellCommands', () => {
     ],
     ["a '#' inside quotes stays", 'echo "a # b"', [['echo', 'a # b']]],
     [
-      'command substitution is read as its own command',
+      'command substitution is read as its own command, first; the word keeps it whole',
       'img=$(./ko build --bare .)',
-      [['img=$'], ['./ko', 'build', '--bare', '.']],
+      [['./ko', 'build', '--bare', '.'], ['img=$(./ko build --bare .)']],
+    ],
+    [
+      'arguments after a substitution stay with their command',
+      'skopeo copy oci-archive:$(ls *.rock) docker://ghcr.io/a/b:1 --dest-creds "u:t"',
+      [
+        ['ls', '*.rock'],
+        [
+          'skopeo',
+          'copy',
+          'oci-archive:$(ls *.rock)',
+          'docker://ghcr.io/a/b:1',
+          '--dest-creds',
+          'u:t',
+        ],
+      ],
+    ],
+    [
+      'a pipe inside a substitution does not split the assignment',
+      'IMAGE=$(echo "$X" | tr A-Z a-z)',
+      [['echo', '$X'], ['tr', 'A-Z', 'a-z'], ['IMAGE=$(echo $X | tr A-Z a-z)']],
+    ],
+    [
+      'a subshell still separates its commands',
+      '(cd app && docker push ghcr.io/a/b:1)',
+      [
+        ['cd', 'app'],
+        ['docker', 'push', 'ghcr.io/a/b:1'],
+      ],
     ],
   ])('%s', (_name, script, expected) => {
     expect(shellCommands(script).map((c) => c.words)).toEqual(expected)

@@ -43,7 +43,7 @@ function workflowFiles() {
 /** The header: the comment lines before the first line of YAML content. */
 function readHeader(text) {
   const header = { sources: [], pattern: '', expects: [] }
-  for (const line of text.split('\n')) {
+  for (const line of text.split(/\r?\n/)) {
     if (!line.startsWith('#')) break
     const m = HEADER.exec(line)
     if (!m) continue
@@ -108,7 +108,7 @@ for (const file of workflowFiles()) {
   stats.files++
   stats.cases.add(rel.split('/')[0].replace(/\.ya?ml$/, ''))
   const text = readFileSync(file, 'utf8')
-  const src = text.split('\n')
+  const src = text.split(/\r?\n/)
   let header
   try {
     header = readHeader(text)

@@ -328,7 +328,14 @@ class JobScan {
       case 'docker/login-action':
       case 'redhat-actions/podman-login': {
         const reg = w('registry')
-        const target = reg ? this.text(reg.value, env, src).trim().toLowerCase() : 'docker.io'
+        // `registry: ghcr.io/<owner>` (podman-login takes a namespace; docker keeps the host).
+        const target = reg
+          ? this.text(reg.value, env, src)
+              .trim()
+              .toLowerCase()
+              .replace(/^https?:\/\//, '')
+              .replace(/\/.*$/, '')
+          : 'docker.io'
         const password = w('password')
         this.login(
           target || 'docker.io',
@@ -728,13 +735,20 @@ class JobScan {
       values.some((v) => v.toLowerCase().includes(`${this.host}/`)) ||
       (this.host === 'ghcr.io' && values.some((v) => /GHCR/i.test(v.split('=')[0]!))) ||
       this.namesRegistry((step.name ?? '').toLowerCase())
-    if (!mentions) return
+    // The run's token handed to an image build that publishes (`bootBuildImage -PpublishImage`,
+    // `build-image.sh`): that token pushes to GitHub's own registry only, whatever the build file says.
+    const imageWork =
+      IMAGE_WORK.test(step.run?.value ?? '') ||
+      values.some((v) => IMAGE_WORK.test(v)) ||
+      IMAGE_WORK.test(step.name ?? '')
+    if (!mentions && !imageWork) return
     const tokenValue = values
       .filter((v) => /\$\{\{\s*(github\.token|secrets\.)/i.test(v))
       .map((v) => v.slice(v.indexOf('=') + 1))
     if (tokenValue.length === 0) return
     const credential = classifyCredential(tokenValue.join(' '), this.scope(env, src))
     if (credential.kind === 'unknown') return
+    if (!mentions && credential.kind !== 'run-token') return
     const pos = src.place(step.uses ?? step.run ?? step.pos)
     const what = step.run
       ? (shellCommands(step.run.value)
@@ -806,7 +820,7 @@ class JobScan {
         }
         continue
       }
-      const words = [toolName(raw[0]!), ...raw.slice(1)]
+      const words = withoutGlobalOptions([toolName(raw[0]!), ...raw.slice(1)])
       // Follow the script through the source so each command is located on its own line.
       const first = raw[0]!
       const loc = locateInScalar({ lineStarts: src.lineStarts }, run, first, searchFrom)
@@ -962,13 +976,14 @@ class JobScan {
     let unknownTargets = false
     let credentialHint: Credential | undefined
     const valuedCommon =
-      /^(-f|--file|--format|--platform|--annotation|-a|--artifact-type|--config|--creds|--dest-creds|--src-creds|--password|--username|-u|-p|--registry-config|--authfile|--cert-dir|--path|--source|--revision|-o|--output|--build-arg|--label|-l|--cache-from|--cache-to|--target|--provenance|--sbom|--secret|--ssh|--progress|--iidfile|--metadata-file|--key|--certificate|--tlog-upload|--signature|--type|--predicate|--identity-token|--oidc-issuer|--digestfile)$/
+      /^(-f|--file|--format|--platform|--annotation|-a|--artifact-type|--config|--creds|--dest-creds|--src-creds|--password|--username|-u|-p|--registry-config|--authfile|--cert-dir|--path|--source|--revision|-o|--output|--build-arg|--label|-l|--cache-from|--cache-to|--target|--provenance|--sbom|--secret|--ssh|--progress|--iidfile|--metadata-file|--key|--certificate|--tlog-upload|--signature|--type|--predicate|--identity-token|--oidc-issuer|--digestfile|--registry-username|--registry-password|--registry-token|--to-username|--to-password|--from-username|--from-password)$/
     if (
       (a === 'docker' || a === 'podman' || a === 'nerdctl') &&
       (b === 'push' || (b === 'image' && c === 'push'))
     ) {
       what = `${a} push`
       refs = lastOf(positionals(ws, b === 'push' ? 2 : 3, valuedCommon))
+      credentialHint = inlineCredential(ws, ['--creds'], ctx.scope)
     } else if (
       (a === 'docker' || a === 'podman' || a === 'buildah') &&
       b === 'manifest' &&
@@ -977,9 +992,11 @@ class JobScan {
       what = `${a} manifest push`
       const p = positionals(ws, 3, valuedCommon)
       refs = lastOf(p)
+      credentialHint = inlineCredential(ws, ['--creds'], ctx.scope)
     } else if (a === 'buildah' && b === 'push') {
       what = 'buildah push'
       refs = lastOf(positionals(ws, 2, valuedCommon))
+      credentialHint = inlineCredential(ws, ['--creds'], ctx.scope)
     } else if (a === 'skopeo' && (b === 'copy' || b === 'sync')) {
       what = `skopeo ${b}`
       const dest = positionals(ws, 2, valuedCommon).pop()
@@ -1006,9 +1023,15 @@ class JobScan {
       what = `oras ${b}`
       const p = positionals(ws, 2, valuedCommon)
       refs = b === 'copy' || b === 'cp' ? lastOf(p) : p.slice(0, 1)
+      credentialHint = inlineCredential(
+        ws,
+        b === 'copy' || b === 'cp' ? ['--to-password'] : ['-p', '--password'],
+        ctx.scope,
+      )
     } else if (a === 'oras' && b === 'manifest' && c === 'push') {
       what = 'oras manifest push'
       refs = positionals(ws, 3, valuedCommon).slice(0, 1)
+      credentialHint = inlineCredential(ws, ['-p', '--password'], ctx.scope)
     } else if (a === 'helm' && b === 'push') {
       what = 'helm push'
       refs = lastOf(positionals(ws, 2, valuedCommon))
@@ -1096,6 +1119,7 @@ class JobScan {
       what = `cosign ${b}`
       const p = positionals(ws, b === 'attach' ? 3 : 2, valuedCommon)
       refs = b === 'copy' ? lastOf(p) : p.slice(0, 1)
+      credentialHint = inlineCredential(ws, ['--registry-password'], ctx.scope)
     } else if (a === 'pack' && b === 'build' && ws.includes('--publish')) {
       what = 'pack build --publish'
       refs = positionals(
@@ -1122,6 +1146,35 @@ class JobScan {
       refs = ws.flatMap(
         (t) => /^-D(?:jib\.to\.)?image=(.+)$/.exec(t)?.[1] ?? /^--image=(.+)$/.exec(t)?.[1] ?? [],
       )
+      unknownTargets = refs.length === 0
+    } else if (a === 'dotnet' && b === 'publish' && dotnetPublishesContainer(ws)) {
+      // The .NET SDK pushes the image itself when a registry is set (`-p:ContainerRegistry=…`);
+      // without one it loads it into the local daemon, unless the project file names one.
+      what = 'dotnet publish (container)'
+      const registry = msbuildProperty(ws, 'ContainerRegistry')
+      const repository =
+        msbuildProperty(ws, 'ContainerRepository') ?? msbuildProperty(ws, 'ContainerImageName')
+      if (registry && repository) refs = [`${registry}/${repository}`]
+      else {
+        // The repository (or the registry) is in the project file: the push is this registry's
+        // when the command names it or, naming none, after a login to it.
+        refs = []
+        unknownTargets = !registry || this.namesRegistry(expand(registry, ctx.env).toLowerCase())
+      }
+    } else if (
+      ((a === 'mvn' || /mvnw$/.test(a ?? '')) &&
+        ws.some((t) => /(^|:)build-image(-no-fork)?$/.test(t)) &&
+        ws.some((t) => /^-Dspring-boot\.build-image\.publish=true$/i.test(t))) ||
+      (/gradlew?$/.test(a ?? '') &&
+        ws.some((t) => /(^|:)bootBuildImage$/.test(t)) &&
+        ws.includes('--publishImage'))
+    ) {
+      // Spring Boot's buildpacks build publishes only when asked to (`publish=true`, `--publishImage`).
+      what = `${a} Spring Boot build-image (publish)`
+      refs = [
+        ...ws.flatMap((t) => /^-Dspring-boot\.build-image\.imageName=(.+)$/.exec(t)?.[1] ?? []),
+        ...optionValues(ws, ['--imageName']),
+      ]
       unknownTargets = refs.length === 0
     } else if (
       (a === 'skaffold' && (b === 'build' || b === 'run')) ||
@@ -1279,8 +1332,12 @@ class JobScan {
     const logins = this.out.logins
     if (!logins.includes(host)) return false
     if (refs.length === 0 || unknownTargets) return true
-    // A name without a host, or one whose host is an expression: the registry only when it is
-    // the one registry the job logs in to.
+    // A name whose registry part is itself a variable (`${{ env.IMAGE_NAMES }}`, `${registry}/x`
+    // from a matrix of registries): after a login to this registry and to no registry this file
+    // cannot name, it is this registry's push as much as any other's.
+    if (refs.some(dynamicHost) && logins.every((l) => !DYNAMIC.test(l))) return true
+    // A name without a host: the registry only when it is the one registry the job logs in to
+    // (otherwise it is Docker Hub's).
     return refs.some((r) => !r.host) && logins.every((l) => l === host)
   }
 
@@ -1294,17 +1351,21 @@ class JobScan {
 
   /** Substitutes literal env values and (in a local action) its inputs. */
   private text(s: string, env: Env, src: Source): string {
-    let t = s.replace(
-      /\$\{\{\s*steps\.([\w-]+)\.outputs\.([\w-]+)\s*\}\}/g,
-      (m, id: string, name: string) => this.stepOutputs.get(id)?.get(name) ?? m,
-    )
-    if (src.inputs) {
-      t = t.replace(
-        /\$\{\{\s*inputs\.([\w-]+)\s*\}\}/g,
-        (m, name: string) => src.inputs!.get(name) ?? m,
+    const outputs = (x: string) =>
+      x.replace(
+        /\$\{\{\s*steps\.([\w-]+)\.outputs\.([\w-]+)\s*\}\}/g,
+        (m, id: string, name: string) => this.stepOutputs.get(id)?.get(name) ?? m,
       )
+    let t = outputs(s)
+    // A local composite's inputs as its caller passes them; in a called workflow, the defaults of
+    // its `workflow_call` inputs (what a caller that passes nothing gets).
+    const inputs = src.inputs ?? this.model.callInputs
+    if (inputs.size > 0) {
+      t = t.replace(/\$\{\{\s*inputs\.([\w-]+)\s*\}\}/g, (m, name: string) => inputs.get(name) ?? m)
     }
-    return expand(t, env)
+    // `env: { IMAGE: ${{ steps.meta.outputs.image }} }` then `$IMAGE` in the script: the env value
+    // brings the step output in, so outputs are substituted once more after the env.
+    return outputs(expand(t, env))
   }
 
   /**
@@ -1345,6 +1406,21 @@ class JobScan {
   }
 }
 
+/** Text this file cannot resolve: an expression or a shell variable. */
+const DYNAMIC = /\$|\{\{/
+
+/**
+ * A reference whose registry part is a variable: the whole name is one (`$IMAGE:tag`,
+ * `${{ env.IMAGE_NAMES }}`), or its first part is one named for a registry (`${registry}/app`,
+ * `${{ matrix.registry }}/app`). `${{ secrets.NAMESPACE }}/app` is a Docker Hub namespace.
+ */
+function dynamicHost(r: ImageReference): boolean {
+  if (r.host) return false
+  const first = r.raw.split('/')[0]!
+  if (!r.raw.includes('/')) return DYNAMIC.test(first)
+  return DYNAMIC.test(first) && /regist|host|server/i.test(first)
+}
+
 interface CommandContext {
   run: ScalarValue
   segFrom: number
@@ -1380,6 +1456,9 @@ const PUSHY =
 /** A command line that asks for a push (`--push`, `push=true`, `push-image`). */
 const PUSH_HINT =
   /(^|[\s,"'=])--push\b|push=true|\bpush[-_:.]?(image|images|manifest|all)?\b|\bpublish\b/i
+/** A command or argument that builds and publishes a container image by name. */
+const IMAGE_WORK =
+  /\b(build|push|publish)[-_]?images?\b|\bimages?[-_]?(build|push|publish)|bootBuildImage|publishImage|\bjib\b/i
 /** An environment entry that asks for a push: `PUSH: "true"`, `DOCKER_BUILD_ARGS: --push`. */
 const PUSH_ENV = /^[\w]*PUSH[\w]*=(true|1|yes)$|--push\b/i
 
@@ -1399,6 +1478,26 @@ function toolName(word: string): string {
     )
     ? base
     : word
+}
+
+/** Registry tools whose global options may come before the subcommand. */
+const GLOBAL_OPTION_TOOLS =
+  /^(docker|podman|nerdctl|buildah|skopeo|helm|oras|regctl|crane|cosign|flux)$/
+/** Global options of those tools that take a value as the next word. */
+const VALUED_GLOBAL =
+  /^(-c|--context|--config|-H|--host|-l|--log-level|--policy|--registries\.d|--override-(arch|os|variant)|--tmpdir|--command-timeout|--connection|--url|--root|--runroot|--storage-driver|--cgroup-manager|--kube-context|-n|--namespace|--kubeconfig|--registry-config|--repository-config|--platform|--verbosity|--logopt)$/
+
+/**
+ * `skopeo --insecure-policy copy …`, `docker --context ci push …`, `helm --debug push …`: the
+ * global options are dropped so the subcommand is where the rules look for it.
+ */
+function withoutGlobalOptions(ws: string[]): string[] {
+  if (!GLOBAL_OPTION_TOOLS.test(ws[0] ?? '')) return ws
+  let i = 1
+  while (i < ws.length - 1 && /^-/.test(ws[i]!)) {
+    i += !ws[i]!.includes('=') && VALUED_GLOBAL.test(ws[i]!) ? 2 : 1
+  }
+  return i === 1 ? ws : [ws[0]!, ...ws.slice(i)]
 }
 
 /** A command whose effect this file cannot see: a make target, a script, a task runner. */
@@ -1433,6 +1532,38 @@ function opaqueCommand(ws: string[]): string | undefined {
     return `\`${a} ${b}\``
   }
   if (a === 'go' && b === 'run') return `\`${ws.slice(0, 3).join(' ')}\``
+  return undefined
+}
+
+/**
+ * Credentials given on the push command itself (`podman push --creds user:$TOKEN`, `oras push -p …`,
+ * `cosign sign --registry-password …`): the push uses them, not an earlier login.
+ */
+function inlineCredential(
+  ws: string[],
+  names: string[],
+  scope: CredentialScope,
+): Credential | undefined {
+  const given = optionValues(ws, names)
+  return given.length ? classifyCredential(given.join(' '), scope) : undefined
+}
+
+/** `dotnet publish` that builds a container: the PublishContainer target or the DefaultContainer profile. */
+function dotnetPublishesContainer(ws: string[]): boolean {
+  return ws.some(
+    (t) =>
+      /^[-/](t|target):(\S*;)?PublishContainer\b/i.test(t) ||
+      /^[-/](p|property):PublishProfile=DefaultContainer$/i.test(t),
+  )
+}
+
+/** An MSBuild property given on the command line: `-p:Name=V`, `/p:Name=V`, `--property:Name=V`. */
+function msbuildProperty(ws: string[], name: string): string | undefined {
+  const re = new RegExp(`^(?:-{1,2}|/)(?:p|property):${name}=(.*)$`, 'i')
+  for (const t of ws) {
+    const m = re.exec(t)
+    if (m) return m[1]!.replace(/^["']|["']$/g, '')
+  }
   return undefined
 }
 

@@ -23,14 +23,50 @@ export function shellCommands(script: string): ShellCommand[] {
     t.replace(/\uE001(\d+)\uE001/g, (_, i: string) => saved[Number(i)]!)
   const joined = masked.replace(/\\\r?\n/g, ' ')
   const out: ShellCommand[] = []
-  for (const rawLine of joined.split(/\r?\n/)) {
-    const code = stripComment(rawLine)
-    if (!code.trim()) continue
-    const line = restore(code.trim())
+  const emit = (code: string, line: string, depth: number) => {
     for (const part of splitOutsideQuotes(code)) {
+      // `$(…)` runs first, as commands of their own; the word keeps it whole.
+      if (depth < 4) for (const inner of substitutions(part)) emit(inner, line, depth + 1)
       const text = restore(part.trim())
       if (!text) continue
       out.push({ words: words(text), text, line, index: out.length })
+    }
+  }
+  for (const rawLine of joined.split(/\r?\n/)) {
+    const code = stripComment(rawLine)
+    if (!code.trim()) continue
+    emit(code, restore(code.trim()), 0)
+  }
+  return out
+}
+
+/** The index of the `)` closing the `(` at `open`, outside quotes; the text's end if none. */
+function closing(text: string, open: number): number {
+  let depth = 0
+  let quote = ''
+  for (let i = open; i < text.length; i++) {
+    const c = text[i]!
+    if (quote) {
+      if (c === quote) quote = ''
+      else if (c === '\\' && quote === '"') i++
+    } else if (c === '"' || c === "'") quote = c
+    else if (c === '(') depth++
+    else if (c === ')' && --depth === 0) return i
+  }
+  return text.length
+}
+
+/** The scripts of the top-level `$(…)` substitutions of a command, outside single quotes. */
+function substitutions(part: string): string[] {
+  const out: string[] = []
+  let single = false
+  for (let i = 0; i < part.length; i++) {
+    const c = part[i]!
+    if (c === "'") single = !single
+    else if (!single && c === '$' && part[i + 1] === '(' && part[i + 2] !== '(') {
+      const end = closing(part, i + 1)
+      out.push(part.slice(i + 2, end))
+      i = end
     }
   }
   return out
@@ -66,6 +102,11 @@ function splitOutsideQuotes(line: string): string[] {
     if (c === '"' || c === "'") {
       quote = c
       cur += c
+    } else if (c === '$' && line[i + 1] === '(') {
+      // A command substitution is part of the word it sits in, not a separator.
+      const end = closing(line, i + 1)
+      cur += line.slice(i, end + 1)
+      i = end
     } else if (c === '&' && (line[i - 1] === '>' || line[i + 1] === '>')) {
       cur += c // a redirection (`2>&1`, `&>file`), not a separator
     } else if (c === ';' || c === '|' || c === '&' || c === '(' || c === ')') {
@@ -82,7 +123,9 @@ function splitOutsideQuotes(line: string): string[] {
 export function words(segment: string): string[] {
   const out: string[] = []
   let skipNext = false
-  for (const m of segment.matchAll(/(?:"[^"]*"|'[^']*'|\$\{\{[\s\S]*?\}\}|[^\s"'])+/g)) {
+  for (const m of segment.matchAll(
+    /(?:"[^"]*"|'[^']*'|\$\{\{[\s\S]*?\}\}|\$\((?:[^()"']|"[^"]*"|'[^']*'|\([^()]*\))*\)|[^\s"'])+/g,
+  )) {
     const w = m[0]
     if (skipNext) {
       skipNext = false
@@ -100,8 +143,9 @@ export function words(segment: string): string[] {
 
 /**
  * The words that name the command: leading `sudo`, `env`, `time`, `exec`, `VAR=value`
- * assignments, `if`/`then`/`do` keywords and `$(`/backticks are skipped. Returns the assignments
- * seen (`KO_DOCKER_REPO=ghcr.io/x ko build`) and the rest.
+ * assignments (also after `export`, `local`, `readonly`), `if`/`then`/`do` keywords, `xargs` with
+ * its options and `$(`/backticks are skipped. Returns the assignments seen
+ * (`KO_DOCKER_REPO=ghcr.io/x ko build`) and the rest.
  */
 export function commandWords(all: string[]): { assignments: Map<string, string>; words: string[] } {
   const assignments = new Map<string, string>()
@@ -111,7 +155,9 @@ export function commandWords(all: string[]): { assignments: Map<string, string>;
     const assign = /^([A-Za-z_]\w*)=(.*)$/.exec(w)
     if (assign) assignments.set(assign[1]!, assign[2]!)
     else if (
-      !/^(sudo|env|time|exec|nohup|if|then|else|elif|do|while|until|!|\{|export|run|retry)$/.test(w)
+      !/^(sudo|env|time|exec|nohup|if|then|else|elif|do|while|until|!|\{|export|local|readonly|run|retry)$/.test(
+        w,
+      )
     ) {
       break
     }
@@ -120,7 +166,18 @@ export function commandWords(all: string[]): { assignments: Map<string, string>;
   // `sudo -E docker push`: skip sudo's options too.
   const rest = all.slice(i)
   while (rest.length > 1 && /^-/.test(rest[0]!) && i > 0 && all[i - 1] === 'sudo') rest.shift()
-  return { assignments, words: rest.map((w) => w.replace(/^\$\(|^`|`$|\)$/g, '')) }
+  // `… | xargs -I{} docker buildx imagetools create …`: xargs runs the command after its options.
+  if (rest[0] === 'xargs' && rest.length > 1) {
+    rest.shift()
+    while (rest.length > 1 && /^-/.test(rest[0]!)) {
+      const valued = /^(-[InLPdEsa]|--(max-args|max-lines|max-procs|delimiter|arg-file|replace))$/
+      rest.splice(0, valued.test(rest[0]!) ? 2 : 1)
+    }
+  }
+  // A backtick or a parenthesis left over from a substitution split elsewhere is not part of a name.
+  const trim = (w: string) =>
+    w.includes('$(') && w.includes(')') ? w : w.replace(/^\$\(|^`|`$|\)$/g, '')
+  return { assignments, words: rest.map(trim) }
 }
 
 /** Positional arguments after `skip` words, leaving out options and the values of `valued` options. */
