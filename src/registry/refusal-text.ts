@@ -13,14 +13,31 @@
 //   crane:    "POST https://ghcr.io/v2/o/i/blobs/uploads/: DENIED: permission_denied: …"
 //   helm/oras:"POST \"https://ghcr.io/v2/o/c/blobs/uploads/\": response status code 403: denied: …"
 //   login:    "Error response from daemon: Get \"https://ghcr.io/v2/\": denied: denied"
+//
+// And what stops a push before ghcr.io ever answers (source 'client'): a name the client cannot
+// parse, a login with an empty secret ("Username and password required"), a calling job that
+// grants a reusable workflow less than it asks ("The nested job … is requesting 'packages:
+// write', but is only allowed 'packages: read'"), a registry host that does not exist (ghrc.io),
+// and a push that went to Docker Hub (its token service at auth.docker.io refusing it).
 
+import { isTypo } from '../image/check.js'
 import type { ProbeOutcome } from './types.js'
 
 export type RefusalStep = 'login' | 'token' | 'read' | 'upload' | 'manifest' | 'client'
 
 export interface PrintedRefusal {
-  /** The registry answered (status/code/message), or the client refused the name before asking. */
+  /** ghcr.io answered (status/code/message), or the push stopped before it could (`reason`). */
   source: 'registry' | 'client'
+  /**
+   * Why a client-side refusal happened: the image name, an empty login secret, a reusable
+   * workflow's permission ceiling, a registry host that does not exist, or another registry
+   * (Docker Hub) refusing what was meant for this one.
+   */
+  reason?: 'name' | 'no-credential' | 'workflow-permission' | 'unknown-host' | 'other-registry'
+  /** The client asked the token service without credentials ("failed to fetch anonymous token"). */
+  anonymous?: boolean
+  /** Where GitHub located a refused workflow call: the calling file and its line and column. */
+  at?: { file: string; line?: number; column?: number; callee?: string }
   step: RefusalStep
   status?: number
   /** The registry's error code as printed, upper-cased (DENIED, UNAUTHORIZED, NAME_INVALID, …). */
@@ -65,10 +82,41 @@ const BARE_STATUS =
 const CLIENT_REFUSAL =
   /invalid reference format|must be lowercase|invalid tag "|Unable to parse image|could not parse reference|invalid image name|repository name must have at least one component/i
 
+/** docker/login-action's and docker login's own checks: the username or password was empty. */
+const NO_CREDENTIAL =
+  /^\W*(?:Error:\s*)?(?:Username and password required|Username required|Password required)\.?\s*$|Input required and not supplied: (?:username|password)\b|Cannot perform an interactive login from a non TTY device|Must provide --username with --password-stdin/i
+
+/** GitHub's refusal to start a run whose calling job grants a reusable workflow too little. */
+const NESTED_JOB =
+  /The nested job '([^']+)' is requesting '([^']+)', but is only allowed '([^']*)'/i
+
+/** A request that never reached a registry: the host does not resolve or answer. */
+const UNREACHABLE_HOST: RegExp[] = [
+  /lookup ([\w.-]+\.[a-z0-9]+)(?: on [^:]+)?: no such host/i,
+  /(?:Get|Head|Post|Put) "?https?:\/\/([^/"\s:]+)(?::\d+)?\/v2\/[^\s"]*"?: (?:dial tcp|net\/http|remote error|x509|EOF|context deadline|read tcp|write tcp)/i,
+]
+
+/** Docker Hub's hosts, where a name without a registry goes. */
+const DOCKER_HUB = /^(?:docker\.io|index\.docker\.io|registry-1\.docker\.io|auth\.docker\.io)$/i
+
 export function parseRefusalLine(line: string): PrintedRefusal | undefined {
   const text = line.trim()
   if (text === '' || text.length > 4000) return undefined
   if (CLIENT_REFUSAL.test(text)) return clientRefusal(text)
+  if (NO_CREDENTIAL.test(text)) {
+    const at = NO_CREDENTIAL.exec(text)!
+    return {
+      source: 'client',
+      reason: 'no-credential',
+      step: 'login',
+      message: cleanMessage(text.slice(at.index).replace(/^\W*(?:Error:\s*)?/i, '')),
+      fragment: text,
+    }
+  }
+  const nested = nestedJobRefusal(text)
+  if (nested !== undefined) return nested ?? undefined
+  const unreachable = unreachableHost(text)
+  if (unreachable) return unreachable
 
   const codeMatch = CODE.exec(text)
   const known = KNOWN_MESSAGE.exec(text)
@@ -83,6 +131,7 @@ export function parseRefusalLine(line: string): PrintedRefusal | undefined {
   if (codeMatch && !known && !status && !REGISTRY_CONTEXT.test(text)) return undefined
 
   const refusal: PrintedRefusal = { source: 'registry', step: stepOf(text), fragment: text }
+  if (/fetch anonymous token/i.test(text)) refusal.anonymous = true
   if (codeMatch) {
     refusal.code = codeMatch[1]!.toUpperCase()
     refusal.message = cleanMessage(text.slice(codeMatch.index + codeMatch[0].length))
@@ -96,7 +145,66 @@ export function parseRefusalLine(line: string): PrintedRefusal | undefined {
   const where = referenceOf(text)
   if (where.reference) refusal.reference = where.reference
   if (where.host) refusal.host = where.host
+  // Docker Hub answered: the push never went to a GitHub registry (a name without ghcr.io/).
+  if (refusal.host && DOCKER_HUB.test(refusal.host)) {
+    refusal.source = 'client'
+    refusal.reason = 'other-registry'
+  }
   return refusal
+}
+
+/**
+ * "The nested job 'build' is requesting 'packages: write', but is only allowed 'packages: read'":
+ * a refusal when the packages permission is capped (null: a ceiling on other scopes only, which
+ * is no registry matter; undefined: not such a line).
+ */
+function nestedJobRefusal(text: string): PrintedRefusal | null | undefined {
+  const m = NESTED_JOB.exec(text)
+  if (!m) return undefined
+  const level = (list: string) => {
+    const p = /\bpackages:\s*(write|read|none)\b/i.exec(list)
+    return p ? (['none', 'read', 'write'] as const).indexOf(p[1]!.toLowerCase() as never) : 0
+  }
+  if (level(m[2]!) <= level(m[3]!)) return null
+  const refusal: PrintedRefusal = {
+    source: 'client',
+    reason: 'workflow-permission',
+    step: 'client',
+    message: `The nested job '${m[1]}' is requesting '${m[2]}', but is only allowed '${m[3]}'`,
+    fragment: text,
+  }
+  // "…/caller.yml (Line: 44, Col: 3): Error calling workflow 'o/r/.github/workflows/x.yml@ref'",
+  // or the annotation's "…/caller.yml#L44".
+  const call =
+    /(\.github\/workflows\/[\w.-]+\.ya?ml) \(Line: (\d+), Col: (\d+)\)(?::\s*Error calling workflow '([^']+)')?/i.exec(
+      text,
+    ) ?? /(\.github\/workflows\/[\w.-]+\.ya?ml)(?:#L(\d+))?/i.exec(text)
+  if (call) {
+    refusal.at = { file: call[1]! }
+    if (call[2]) refusal.at.line = Number(call[2])
+    if (call[3]) refusal.at.column = Number(call[3])
+    if (call[4]) refusal.at.callee = call[4]
+  }
+  return refusal
+}
+
+/** A registry host one or two slips from a GitHub registry that did not resolve or answer. */
+function unreachableHost(text: string): PrintedRefusal | undefined {
+  for (const p of UNREACHABLE_HOST) {
+    const m = p.exec(text)
+    const host = m?.[1]?.toLowerCase()
+    if (host && isTypo(host, 'ghcr.io')) {
+      return {
+        source: 'client',
+        reason: 'unknown-host',
+        step: 'client',
+        message: cleanMessage(m![0]),
+        host,
+        fragment: text,
+      }
+    }
+  }
+  return undefined
 }
 
 /** The refusal as the preflight's probe would have recorded it, for classifyProbe(). */
@@ -121,7 +229,8 @@ function verdictOf(r: PrintedRefusal): ProbeOutcome['verdict'] {
   if (
     r.status === 401 ||
     r.code === 'UNAUTHORIZED' ||
-    /^unauthenticated:|authentication required|user cannot be authenticated/i.test(message)
+    /^unauthenticated:|authentication required|user cannot be authenticated/i.test(message) ||
+    r.anonymous
   ) {
     return 'unauthorized'
   }
@@ -137,7 +246,12 @@ function verdictOf(r: PrintedRefusal): ProbeOutcome['verdict'] {
 }
 
 function clientRefusal(text: string): PrintedRefusal {
-  const refusal: PrintedRefusal = { source: 'client', step: 'client', fragment: text }
+  const refusal: PrintedRefusal = {
+    source: 'client',
+    reason: 'name',
+    step: 'client',
+    fragment: text,
+  }
   const at =
     /invalid reference format|invalid tag "|Unable to parse image|could not parse reference|invalid image name|repository name must/i.exec(
       text,
@@ -219,6 +333,17 @@ function referenceOf(text: string): { reference?: string; host?: string } {
       (m) => ({ host: m[2]!, reference: `${m[2]}/${m[1]}` }),
     ],
     [/oci:\/\/([\w.-]+(?::\d+)?\/[^\s"'`]+)/i, (m) => ({ reference: m[1]! })],
+    // The token service's URL names the repository in its scope, URL-encoded (and, in Go's
+    // mangled printing, "%!A(MISSING)" for ":" and "%!F(MISSING)" for "/").
+    [
+      /https?:\/\/([^/\s"]+)\/(?:v2\/)?token\?[^\s"]*?scope=repository(?:%3A|:|%!A\(MISSING\))([^\s"&]+?)(?:%3A|:|%!A\(MISSING\))(?:pull|push)/i,
+      (m) => {
+        const host = DOCKER_HUB.test(m[1]!) ? 'docker.io' : m[1]!.toLowerCase()
+        // Docker Hub's implicit namespace for a name without one ("konstraint" → library/…).
+        const path = m[2]!.replace(/%2F|%!F\(MISSING\)/gi, '/').replace(/^library\//, '')
+        return { host, reference: `${host}/${path}` }
+      },
+    ],
     [/destination repository ([\w./-]+)/i, (m) => ({ reference: m[1]! })],
     [/repository:([\w./-]+):(?:push|pull)/i, (m) => ({ reference: m[1]! })],
     [/Get "?https?:\/\/([^/"\s]+)\/v2\//i, (m) => ({ host: m[1]! })],
@@ -228,6 +353,11 @@ function referenceOf(text: string): { reference?: string; host?: string } {
     const m = p.exec(text)
     if (m) {
       const out = pick(m)
+      // A path shortened where it was pasted (ghcr.io/o/.../blobs) names no image.
+      if (out.reference && /\.\.\.|…|<[^>]*>/.test(out.reference)) {
+        const host = out.host ?? hostPart(out.reference)
+        return host ? { host } : {}
+      }
       if (out.reference) out.reference = out.reference.replace(/[.,;:'"`)\]]+$/, '')
       if (!out.host && out.reference) {
         const first = out.reference.split('/')[0]!
@@ -237,4 +367,9 @@ function referenceOf(text: string): { reference?: string; host?: string } {
     }
   }
   return {}
+}
+
+function hostPart(reference: string): string | undefined {
+  const first = reference.split('/')[0]!
+  return first.includes('.') || first.includes(':') ? first : undefined
 }
