@@ -199,11 +199,12 @@ describe('parseRefusalLine: what stops a push before ghcr.io answers', () => {
         'error: Get https://ghrc.io/v2/: net/http: request canceled while waiting for connection (Client.Timeout exceeded while awaiting headers)',
       ),
     ).toMatchObject({ reason: 'unknown-host', host: 'ghrc.io' })
-    // ghcr.io itself unreachable, and gcr.io (a real registry), are not a misspelt name.
-    expect(
-      parseRefusalLine('dial tcp: lookup ghcr.io on 127.0.0.53:53: no such host'),
-    ).toBeUndefined()
+    // gcr.io (a real registry) is not a misspelt name; ghcr.io itself unreachable proves nothing.
     expect(parseRefusalLine('dial tcp: lookup gcr.io: no such host')).toBeUndefined()
+    const down = parseRefusalLine('dial tcp: lookup ghcr.io on 127.0.0.53:53: no such host')!
+    expect(down).toMatchObject({ source: 'registry', unreachable: true, host: 'ghcr.io' })
+    expect(toProbeOutcome(down).verdict).toBe('inconclusive')
+    expect(rankCauses(down, {})).toEqual(['probe-inconclusive'])
   })
 
   // plexsystems/konstraint#575 and space-ros/space-ros#292 (corpus 106, 107): Docker Hub's token
@@ -408,6 +409,23 @@ describe('diagnoseLog', () => {
       ].join('\n'),
     )
     expect(noLogin.findings[0]!.id).toBe('registry-login-missing')
+  })
+
+  // felddy/foundryvtt-docker#358: a connection dropped during the upload.
+  it('a registry that could not be reached: nothing proven, and noise beside a real answer', () => {
+    const reset =
+      'error: failed to copy: failed to do request: Put "https://ghcr.io/v2/o/i/blobs/upload/1d1f?digest=sha256%3Aef": write tcp 172.17.0.2:59548->140.82.114.33:443: write: connection reset by peer'
+    const alone = diagnose(reset)
+    expect(alone.clean).toBe(false)
+    expect(alone.findings[0]).toMatchObject({ id: 'probe-inconclusive', severity: 'warning' })
+    const retried = diagnose(
+      [
+        reset,
+        'ERROR: failed to push ghcr.io/o/i:1: denied: installation not allowed to Write organization package',
+      ].join('\n'),
+    )
+    expect(retried.findings.map((f) => f.id)).not.toContain('probe-inconclusive')
+    expect(retried.findings[0]!.severity).toBe('error')
   })
 
   it('a clean log: no findings', () => {

@@ -67,7 +67,13 @@ const SECRET = 'secret-from-the-log'
 /** The permissions a repository created since February 2023 gives a job that declares none. */
 const RESTRICTED_DEFAULT = ['contents:read', 'metadata:read', 'packages:read']
 
-export function diagnoseLog(input: DiagnoseInput): Diagnosis {
+export function diagnoseLog(given: DiagnoseInput): Diagnosis {
+  // A dropped connection that a client retried is noise beside an answer the registry did give.
+  const answered = given.log.refusals.filter((r) => !r.refusal.unreachable)
+  const input =
+    answered.length > 0 && answered.length < given.log.refusals.length
+      ? { ...given, log: { ...given.log, refusals: answered } }
+      : given
   const { log } = input
   const facts = describeFacts(input)
   if (log.refusals.length === 0) return { findings: [], clean: true, facts }
@@ -890,9 +896,11 @@ function describeFacts(input: DiagnoseInput): string[] {
         ? 'refused by GitHub Actions'
         : r.refusal.reason === 'other-registry'
           ? 'refused by Docker Hub'
-          : r.refusal.source === 'client'
-            ? 'stopped before the registry'
-            : 'refused by the registry'
+          : r.refusal.unreachable
+            ? 'the registry could not be reached'
+            : r.refusal.source === 'client'
+              ? 'stopped before the registry'
+              : 'refused by the registry'
     out.push(`${what}${at(r.line)}: ${r.line.text.trim().slice(0, 200)}`)
   }
   return out

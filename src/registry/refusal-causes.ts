@@ -72,7 +72,7 @@ export function causesOfRefusal(r: PrintedRefusal): FindingId[] {
   }
   // The client asked for a token without credentials: nothing logged it in to this registry.
   if (r.anonymous) return ['registry-login-missing']
-  if ((r.status ?? 0) >= 500 || r.status === 429 || r.code === 'TOOMANYREQUESTS') {
+  if ((r.status ?? 0) >= 500 || r.status === 429 || r.code === 'TOOMANYREQUESTS' || r.unreachable) {
     return ['probe-inconclusive']
   }
   if (/permission_denied:\s*installation not allowed/i.test(m)) return ['fallback-token-app-token']

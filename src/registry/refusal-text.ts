@@ -36,6 +36,8 @@ export interface PrintedRefusal {
   reason?: 'name' | 'no-credential' | 'workflow-permission' | 'unknown-host' | 'other-registry'
   /** The client asked the token service without credentials ("failed to fetch anonymous token"). */
   anonymous?: boolean
+  /** The registry could not be reached at all (DNS, timeout, dropped connection): nothing proven. */
+  unreachable?: boolean
   /** Where GitHub located a refused workflow call: the calling file and its line and column. */
   at?: { file: string; line?: number; column?: number; callee?: string }
   step: RefusalStep
@@ -92,8 +94,8 @@ const NESTED_JOB =
 
 /** A request that never reached a registry: the host does not resolve or answer. */
 const UNREACHABLE_HOST: RegExp[] = [
-  /lookup ([\w.-]+\.[a-z0-9]+)(?: on [^:]+)?: no such host/i,
-  /(?:Get|Head|Post|Put) "?https?:\/\/([^/"\s:]+)(?::\d+)?\/v2\/[^\s"]*"?: (?:dial tcp|net\/http|remote error|x509|EOF|context deadline|read tcp|write tcp)/i,
+  /lookup ([\w.-]+\.[a-z0-9]+)(?: on \S+?)?: (?:no such host|i\/o timeout|server misbehaving)/i,
+  /(?:Get|Head|Post|Put|Patch) "?https?:\/\/([^/"\s:]+)(?::\d+)?\/v2\/[^\s"]*"?: (?:dial tcp|net\/http|remote error|x509|EOF|context deadline|read tcp|write tcp|http2)/i,
 ]
 
 /** Docker Hub's hosts, where a name without a registry goes. */
@@ -188,11 +190,27 @@ function nestedJobRefusal(text: string): PrintedRefusal | null | undefined {
   return refusal
 }
 
-/** A registry host one or two slips from a GitHub registry that did not resolve or answer. */
+/**
+ * A request that never got an answer: to a host one or two slips from ghcr.io, the name is the
+ * cause; to a GitHub registry itself, nothing is proven (DNS, a timeout, a dropped connection).
+ */
 function unreachableHost(text: string): PrintedRefusal | undefined {
   for (const p of UNREACHABLE_HOST) {
     const m = p.exec(text)
     const host = m?.[1]?.toLowerCase()
+    if (host && /^(?:ghcr\.io|containers\.[\w.-]+)$/.test(host)) {
+      const refusal: PrintedRefusal = {
+        source: 'registry',
+        unreachable: true,
+        step: stepOf(text),
+        message: cleanMessage(text.slice(m!.index)),
+        host,
+        fragment: text,
+      }
+      const where = referenceOf(text)
+      if (where.reference) refusal.reference = where.reference
+      return refusal
+    }
     if (host && isTypo(host, 'ghcr.io')) {
       return {
         source: 'client',
@@ -214,7 +232,9 @@ export function toProbeOutcome(r: PrintedRefusal): ProbeOutcome {
   if (r.status !== undefined) outcome.status = r.status
   if (r.code !== undefined) outcome.code = r.code
   if (r.message !== undefined) outcome.message = r.message
-  if (outcome.verdict === 'inconclusive') {
+  if (outcome.verdict === 'inconclusive' && r.unreachable) {
+    outcome.reason = `${r.host ?? 'the registry'} could not be reached (${r.message ?? r.fragment})`
+  } else if (outcome.verdict === 'inconclusive') {
     outcome.reason = `the registry answered ${r.status ?? ''} ${r.message ?? ''}`
       .replace(/\s+/g, ' ')
       .trim()
@@ -223,6 +243,7 @@ export function toProbeOutcome(r: PrintedRefusal): ProbeOutcome {
 }
 
 function verdictOf(r: PrintedRefusal): ProbeOutcome['verdict'] {
+  if (r.unreachable) return 'inconclusive'
   if (r.status !== undefined && (r.status >= 500 || r.status === 429)) return 'inconclusive'
   if (r.code === 'TOOMANYREQUESTS') return 'inconclusive'
   const message = r.message ?? ''
