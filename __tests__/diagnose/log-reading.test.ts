@@ -251,6 +251,49 @@ describe('parseRefusalLine: what stops a push before ghcr.io answers', () => {
   })
 })
 
+describe('parseRefusalLine: clients that word the status their own way', () => {
+  it.each([
+    // GoogleContainerTools/jib#3250
+    [
+      'jib, 401',
+      'Caused by: com.google.cloud.tools.jib.api.RegistryUnauthorizedException: Unauthorized for ghcr.io/o/app',
+      { status: 401, reference: 'ghcr.io/o/app' },
+      'unauthorized',
+    ],
+    [
+      'jib, 403',
+      '[ERROR] Failed to execute goal com.google.cloud.tools:jib-maven-plugin:3.4.0:build (default-cli) on project app: Build image failed, perhaps you should make sure you have permissions for ghcr.io/o/app and set correct credentials. See https://github.com/GoogleContainerTools/jib/blob/master/docs/faq.md for help',
+      { status: 403, reference: 'ghcr.io/o/app' },
+      'denied',
+    ],
+    // sonatype/nexus-public#270 (the .NET SDK's CONTAINER1001 wording)
+    [
+      '.NET SDK',
+      "error CONTAINER1013: Failed to push to the output registry: CONTAINER1001: Failed to upload blob using POST https://ghcr.io/v2/o/app/blobs/uploads/; received status code 'Forbidden'.",
+      { status: 403, reference: 'ghcr.io/o/app' },
+      'denied',
+    ],
+    // helm/helm#12121, fluxcd/flux2#5326 (containerd's wording, used by helm and flux)
+    [
+      'containerd',
+      'Error: push access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed',
+      { message: expect.stringContaining('push access denied') },
+      'denied',
+    ],
+    // redhat-actions/podman-login#5 (containers/image's wording)
+    [
+      'podman login',
+      'Error: logging into "ghcr.io": invalid username/password',
+      { step: 'login' },
+      'unauthorized',
+    ],
+  ])('%s', (_name, line, want, verdict) => {
+    const r = parseRefusalLine(line)
+    expect(r).toMatchObject({ source: 'registry', ...want })
+    expect(toProbeOutcome(r!).verdict).toBe(verdict)
+  })
+})
+
 describe('rankCauses', () => {
   const write = parseRefusalLine('denied: installation not allowed to Write organization package')!
   it('lists every cause the words allow, and lets facts reorder and narrow them', () => {

@@ -60,11 +60,35 @@ const CODE =
 
 /** Registry messages a client may print without their code (fragments quoted in threads). */
 const KNOWN_MESSAGE =
-  /(permission_denied:|unauthenticated:|installation not allowed to (?:Create|Write|Read) organization package|user cannot be authenticated with the token provided|the token provided does not match expected scopes|forbids access via a personal access token|the requested installation does not exist|requested access to the resource is denied|not_found: owner not found|authentication required|\bname invalid\b|invalid repository name|\bdenied:\s*denied\b)/i
+  /(push access denied|insufficient_scope|invalid username\/password|permission_denied:|unauthenticated:|installation not allowed to (?:Create|Write|Read) organization package|user cannot be authenticated with the token provided|the token provided does not match expected scopes|forbids access via a personal access token|the requested installation does not exist|requested access to the resource is denied|not_found: owner not found|authentication required|\bname invalid\b|invalid repository name|\bdenied:\s*denied\b)/i
 
-/** A login the client reports as failed without the registry's words (the runner, helm). */
+/** A login the client reports as failed without the registry's words (the runner, helm, podman). */
 const LOGIN_FAILED =
-  /Docker login for '[^']+' failed|login attempt to \S+ failed|Error: logging in to \S+|Error: error logging in/i
+  /Docker login for '[^']+' failed|login attempt to \S+ failed|Error: logging in(?:to| to) \S+|Error: error logging in/i
+
+/**
+ * Clients that say the status in words, or in their own sentence, with the image it was for:
+ * jib ("Unauthorized for ghcr.io/o/app", "make sure you have permissions for ghcr.io/o/app and
+ * set correct credentials"), the .NET SDK ("received status code 'Forbidden'").
+ */
+const WORDED_STATUS: Array<[RegExp, number]> = [
+  [/\bUnauthorized for ([\w.-]+(?::\d+)?\/[^\s:'"]+)/, 401],
+  [/make sure your credentials for '?([\w.-]+(?::\d+)?\/[^\s:'"]+?)'? are set up correctly/i, 401],
+  [
+    /make sure you have permissions? for '?([\w.-]+(?::\d+)?\/[^\s:'"]+?)'? and set correct credentials/i,
+    403,
+  ],
+]
+const STATUS_WORDS: Record<string, number> = {
+  unauthorized: 401,
+  forbidden: 403,
+  notfound: 404,
+  toomanyrequests: 429,
+  internalservererror: 500,
+  badgateway: 502,
+  serviceunavailable: 503,
+  gatewaytimeout: 504,
+}
 
 const STATUS_PATTERNS: RegExp[] = [
   /\b(4\d\d|5\d\d)\s*\(?(?:Forbidden|Unauthorized|Not Found|Too Many Requests|Bad Request|Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout)\)?/i,
@@ -122,7 +146,8 @@ export function parseRefusalLine(line: string): PrintedRefusal | undefined {
 
   const codeMatch = CODE.exec(text)
   const known = KNOWN_MESSAGE.exec(text)
-  const status = statusOf(text)
+  const worded = WORDED_STATUS.map(([p, n]) => [p.exec(text), n] as const).find(([m]) => m)
+  const status = statusOf(text) ?? worded?.[1]
   const bare = BARE_STATUS.exec(text)
   const loginFailed = LOGIN_FAILED.exec(text)
   if (!codeMatch && !known && !(status && REGISTRY_CONTEXT.test(text)) && !bare && !loginFailed) {
@@ -147,6 +172,11 @@ export function parseRefusalLine(line: string): PrintedRefusal | undefined {
   const where = referenceOf(text)
   if (where.reference) refusal.reference = where.reference
   if (where.host) refusal.host = where.host
+  if (!refusal.reference && worded?.[0]?.[1]) {
+    refusal.reference = worded[0][1]
+    refusal.host ??= hostPart(worded[0][1])
+    if (!refusal.host) delete refusal.host
+  }
   // Docker Hub answered: the push never went to a GitHub registry (a name without ghcr.io/).
   if (refusal.host && DOCKER_HUB.test(refusal.host)) {
     refusal.source = 'client'
@@ -289,7 +319,9 @@ function statusOf(text: string): number | undefined {
     const m = p.exec(text)
     if (m) return Number(m[1])
   }
-  return undefined
+  // The .NET SDK: "received status code 'Forbidden'" (HttpStatusCode's name).
+  const word = /status code '?([A-Za-z]+)'?/.exec(text)?.[1]?.toLowerCase()
+  return word ? STATUS_WORDS[word] : undefined
 }
 
 function statusFromCode(code: string | undefined): number | undefined {
@@ -301,7 +333,7 @@ function statusFromCode(code: string | undefined): number | undefined {
 
 function stepOf(text: string): RefusalStep {
   if (
-    /Get "?https?:\/\/[^/"\s]+\/v2\/"?:|login attempt|Docker login for|Error: error logging in|logging in to|Error saving credentials|unable to log ?in|login failed|error logging in/i.test(
+    /Get "?https?:\/\/[^/"\s]+\/v2\/"?:|login attempt|Docker login for|Error: error logging in|logging in ?to|Error saving credentials|unable to log ?in|login failed|error logging in/i.test(
       text,
     )
   ) {
