@@ -248,6 +248,11 @@ describe('parseRefusalLine: what stops a push before ghcr.io answers', () => {
     expect(rankCauses(onGhcr, {})[0]).toBe('registry-login-missing')
     expect(rankCauses(bare, {})[0]).toBe('image-registry-mismatch')
     expect(rankCauses(bare, {})).toContain('registry-login-missing')
+    // containerd's words name no registry: Docker Hub stays among the candidates.
+    const containerd = parseRefusalLine(
+      'Error: push access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed',
+    )!
+    expect(rankCauses(containerd, {})).toContain('image-registry-mismatch')
   })
 })
 

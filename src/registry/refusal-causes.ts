@@ -112,7 +112,7 @@ export function causesOfRefusal(r: PrintedRefusal): FindingId[] {
     // Docker Hub's words for a name it does not let you push; ghcr.io says the same to a client
     // that asks without credentials (or for a package it cannot see).
     return r.host && /^(?:ghcr\.io|containers\.)/i.test(r.host)
-      ? ['registry-login-missing', 'image-owner-mismatch']
+      ? ['registry-login-missing', 'image-owner-mismatch', 'fallback-token-invalid']
       : ['image-registry-mismatch', 'registry-login-missing']
   }
   if (/\bname invalid\b|invalid repository name/i.test(m) || r.code === 'NAME_INVALID') {
@@ -139,6 +139,17 @@ export function causesOfRefusal(r: PrintedRefusal): FindingId[] {
   }
   if (r.step === 'read') {
     return ['package-not-linked', 'fallback-token-app-token', ...PERMISSION, 'image-owner-mismatch']
+  }
+  // containerd's "push access denied" is any registry's refusal: without a host on the line, the
+  // push may have gone to Docker Hub (a name without ghcr.io/).
+  if (/push access denied/i.test(m) && !r.host) {
+    return [
+      ...PERMISSION,
+      'package-not-linked',
+      'image-owner-mismatch',
+      'fork-pull-request',
+      'image-registry-mismatch',
+    ]
   }
   return [
     ...PERMISSION,
