@@ -205,6 +205,11 @@ describe('parseRefusalLine: what stops a push before ghcr.io answers', () => {
     expect(down).toMatchObject({ source: 'registry', unreachable: true, host: 'ghcr.io' })
     expect(toProbeOutcome(down).verdict).toBe('inconclusive')
     expect(rankCauses(down, {})).toEqual(['probe-inconclusive'])
+    expect(
+      parseRefusalLine(
+        'failed to copy: httpReadSeeker: failed open: failed to do request: Get "https://pkg-containers.githubusercontent.com/ghcr1/blobs/sha256:ab?se=2026": net/http: TLS handshake timeout',
+      ),
+    ).toMatchObject({ unreachable: true, host: 'pkg-containers.githubusercontent.com' })
   })
 
   // plexsystems/konstraint#575 and space-ros/space-ros#292 (corpus 106, 107): Docker Hub's token

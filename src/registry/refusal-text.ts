@@ -120,6 +120,8 @@ const NESTED_JOB =
 const UNREACHABLE_HOST: RegExp[] = [
   /lookup ([\w.-]+\.[a-z0-9]+)(?: on \S+?)?: (?:no such host|i\/o timeout|server misbehaving)/i,
   /(?:Get|Head|Post|Put|Patch) "?https?:\/\/([^/"\s:]+)(?::\d+)?\/v2\/[^\s"]*"?: (?:dial tcp|net\/http|remote error|x509|EOF|context deadline|read tcp|write tcp|http2)/i,
+  // ghcr.io's blob storage, where it redirects layer downloads.
+  /(?:Get|Head) "?https?:\/\/(pkg-containers\.githubusercontent\.com)\/[^\s"]*"?: (?:dial tcp|net\/http|remote error|x509|EOF|context deadline|read tcp|http2)/i,
 ]
 
 /** Docker Hub's hosts, where a name without a registry goes. */
@@ -228,7 +230,10 @@ function unreachableHost(text: string): PrintedRefusal | undefined {
   for (const p of UNREACHABLE_HOST) {
     const m = p.exec(text)
     const host = m?.[1]?.toLowerCase()
-    if (host && /^(?:ghcr\.io|containers\.[\w.-]+)$/.test(host)) {
+    if (
+      host &&
+      /^(?:ghcr\.io|containers\.[\w.-]+|pkg-containers\.githubusercontent\.com)$/.test(host)
+    ) {
       const refusal: PrintedRefusal = {
         source: 'registry',
         unreachable: true,
