@@ -290,6 +290,13 @@ describe('parseRefusalLine: clients that word the status their own way', () => {
       { message: expect.stringContaining('push access denied') },
       'denied',
     ],
+    // GoogleContainerTools/jib#3250, strausmann/mcp-dockhand#3: the registry's JSON, printed raw
+    [
+      'raw JSON',
+      '[ERROR] {"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}',
+      { code: 'UNAUTHORIZED', message: 'authentication required', status: 401 },
+      'unauthorized',
+    ],
     // redhat-actions/podman-login#5 (containers/image's wording)
     [
       'podman login',

@@ -146,13 +146,22 @@ export function parseRefusalLine(line: string): PrintedRefusal | undefined {
   const unreachable = unreachableHost(text)
   if (unreachable) return unreachable
 
-  const codeMatch = CODE.exec(text)
-  const known = KNOWN_MESSAGE.exec(text)
+  // The registry's own JSON answer, printed raw (jib, curl, a client's debug output).
+  const json = /"code"\s*:\s*"([A-Z_]+)"\s*,\s*"message"\s*:\s*"([^"]*)"/.exec(text)
+  const codeMatch = json ? undefined : CODE.exec(text)
+  const known = json ? undefined : KNOWN_MESSAGE.exec(text)
   const worded = WORDED_STATUS.map(([p, n]) => [p.exec(text), n] as const).find(([m]) => m)
   const status = statusOf(text) ?? worded?.[1]
   const bare = BARE_STATUS.exec(text)
   const loginFailed = LOGIN_FAILED.exec(text)
-  if (!codeMatch && !known && !(status && REGISTRY_CONTEXT.test(text)) && !bare && !loginFailed) {
+  if (
+    !json &&
+    !codeMatch &&
+    !known &&
+    !(status && REGISTRY_CONTEXT.test(text)) &&
+    !bare &&
+    !loginFailed
+  ) {
     return undefined
   }
   // "Permission denied (publickey)" and other unrelated uses of the words: a code needs a
@@ -161,7 +170,10 @@ export function parseRefusalLine(line: string): PrintedRefusal | undefined {
 
   const refusal: PrintedRefusal = { source: 'registry', step: stepOf(text), fragment: text }
   if (/fetch anonymous token/i.test(text)) refusal.anonymous = true
-  if (codeMatch) {
+  if (json) {
+    refusal.code = json[1]!
+    refusal.message = cleanMessage(json[2]!)
+  } else if (codeMatch) {
     refusal.code = codeMatch[1]!.toUpperCase()
     refusal.message = cleanMessage(text.slice(codeMatch.index + codeMatch[0].length))
   } else if (known) {
