@@ -419,6 +419,7 @@ describe('diagnoseLog', () => {
     const push = diagnose(['Secret source: Actions', ...login].join('\n'))
     expect(push.findings[0]).toMatchObject({ id: 'fallback-token-missing', severity: 'error' })
     expect(push.findings[0]!.candidates ?? []).not.toContain('fork-pull-request')
+    expect(push.findings[0]!.fix[0]).toContain("the login step's `password:`")
     // The line alone: the missing secret first, the untrusted runs listed.
     const line = diagnose('Error: Username and password required')
     expect(line.clean).toBe(false)

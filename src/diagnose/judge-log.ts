@@ -10,6 +10,7 @@
 
 import { dedupe } from '../decision/causes.js'
 import { makeFinding } from '../findings/catalogue.js'
+import { repoSecretsUrl } from '../findings/links.js'
 import type { Finding, FindingId, Place } from '../findings/types.js'
 import { judge } from '../decision/judge.js'
 import type { RunContext } from '../context.js'
@@ -636,9 +637,18 @@ function withClientFindings(
       continue
     }
     const at = r.refusal.at
+    // The log's login takes its secret through `password:` (or `username:`), not the action's
+    // fallback-token input the catalogue's fix names.
+    const fix =
+      r.refusal.reason === 'no-credential' && id === 'fallback-token-missing'
+        ? [
+            `Check that the secret the login step's \`password:\` (and \`username:\`) reads exists under exactly that name at ${repoSecretsUrl(place)} (an organisation secret must be shared with this repository, a reusable workflow must be passed it with \`secrets:\`)`,
+          ]
+        : []
     out.push({
       ...makeFinding(id, place, {
         message,
+        ...(fix.length > 0 ? { fix } : {}),
         ...(at ? { file: at.file } : {}),
         ...(at?.line ? { line: at.line } : {}),
         ...(at?.column ? { column: at.column } : {}),
