@@ -16,7 +16,9 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { errorLine, jobLog, loadCorpus, workflowFile, type CorpusCase } from './support/framing.js'
 
-const CLI = join(process.cwd(), 'dist', 'cli', 'index.js')
+// GHCR_PREFLIGHT_CLI points at a CLI bundle built elsewhere (e.g. `npx ncc build src/cli/index.ts
+// -o /tmp/cli`), to measure a change without rebuilding the committed dist/.
+const CLI = process.env.GHCR_PREFLIGHT_CLI ?? join(process.cwd(), 'dist', 'cli', 'index.js')
 const work = mkdtempSync(join(tmpdir(), 'diagnose-corpus-'))
 afterAll(() => rmSync(work, { recursive: true, force: true }))
 

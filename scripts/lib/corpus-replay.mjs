@@ -66,6 +66,9 @@ const NEEDS = {
     f.credential === 'app' ? undefined : 'no credential: app fact',
   'registry-login-missing': (f) =>
     f.credential === 'none' ? undefined : 'no credential: none fact',
+  // GitHub refuses such a run before any step: nothing of the calling job is in the facts.
+  'reusable-workflow-permission-ceiling': () =>
+    'the facts have no field for the calling job of a reusable workflow',
 }
 
 // ---- the registry's answer, from the quoted line --------------------------------------------
@@ -211,8 +214,9 @@ export function buildRun(c) {
       revoked: state === 'revoked',
       sso_authorized: state !== 'not-sso-authorized',
     }
-    // A wrong secret is a value GitHub does not know at all.
-    inputs['fallback-token'] = state === 'wrong-secret' ? 'ghp_' + 'W'.repeat(36) : '$pat'
+    // A wrong secret is a value GitHub does not know at all; an empty one is no value.
+    inputs['fallback-token'] =
+      state === 'wrong-secret' ? 'ghp_' + 'W'.repeat(36) : state === 'empty' ? '' : '$pat'
     failing = 'pat'
   }
 

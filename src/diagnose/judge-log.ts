@@ -10,6 +10,7 @@
 
 import { dedupe } from '../decision/causes.js'
 import { makeFinding } from '../findings/catalogue.js'
+import { repoSecretsUrl } from '../findings/links.js'
 import type { Finding, FindingId, Place } from '../findings/types.js'
 import { judge } from '../decision/judge.js'
 import type { RunContext } from '../context.js'
@@ -67,7 +68,13 @@ const SECRET = 'secret-from-the-log'
 /** The permissions a repository created since February 2023 gives a job that declares none. */
 const RESTRICTED_DEFAULT = ['contents:read', 'metadata:read', 'packages:read']
 
-export function diagnoseLog(input: DiagnoseInput): Diagnosis {
+export function diagnoseLog(given: DiagnoseInput): Diagnosis {
+  // A dropped connection that a client retried is noise beside an answer the registry did give.
+  const answered = given.log.refusals.filter((r) => !r.refusal.unreachable)
+  const input =
+    answered.length > 0 && answered.length < given.log.refusals.length
+      ? { ...given, log: { ...given.log, refusals: answered } }
+      : given
   const { log } = input
   const facts = describeFacts(input)
   if (log.refusals.length === 0) return { findings: [], clean: true, facts }
@@ -114,7 +121,9 @@ export function diagnoseLog(input: DiagnoseInput): Diagnosis {
       f.id === 'image-name-uppercase' ? { ...f, severity: 'error' as const } : f,
     )
   }
-  plan.findings.push(...clientFindings(clientRefusals, plan.findings, place))
+  plan.findings = withClientFindings(clientRefusals, plan.findings, place, {
+    untrusted: untrusted?.kind ?? (untrusted === null ? 'none' : undefined),
+  })
   if (credential.source === 'none') {
     const said = refusals[0]?.refusal.message ?? refusals[0]?.line.text.trim() ?? 'unauthenticated'
     plan.findings.push(notLoggedIn(credential, place, `"${said}"`))
@@ -398,6 +407,18 @@ function guessCredential(
       }
     }
   }
+  // The client asked the token service anonymously: whatever the workflow says, no credentials
+  // for this registry reached the push.
+  const anonymous = log.refusals.find((r) => r.refusal.anonymous)
+  if (anonymous) {
+    return {
+      source: 'none',
+      certain: true,
+      loggedIn: false,
+      line: anonymous.line,
+      because: `the client fetched an anonymous token: it had no credentials for ${s.registry}`,
+    }
+  }
   // "No login step" in the file is moot when the registry knew the token (an authenticated
   // refusal): the job logged in some other way (a script, a composite action).
   const authenticated = log.refusals.some(
@@ -447,8 +468,12 @@ function guessCredential(
       (!l.registry || l.registry === s.registry) &&
       l.how !== 'the runner (container image)',
   )
+  // ghcr.io answers a client without credentials "requested access to the resource is denied" too.
   const unauthenticated = log.refusals.some(
-    (r) => toProbeOutcome(r.refusal).verdict === 'unauthorized',
+    (r) =>
+      r.refusal.source === 'registry' &&
+      (toProbeOutcome(r.refusal).verdict === 'unauthorized' ||
+        /requested access to the resource is denied/i.test(r.refusal.message ?? '')),
   )
   if (wholeLog && loginsBefore.length === 0 && unauthenticated) {
     return {
@@ -475,7 +500,7 @@ function notLoggedIn(c: CredentialGuess, place: Place, said: string): Finding {
   const file = c.login?.file
   const why = c.login
     ? `${c.login.file} shows no login step for ${place.registry} in the job before the push`
-    : `the log shows no login to ${place.registry} before the push`
+    : (c.because ?? `the log shows no login to ${place.registry} before the push`)
   return makeFinding('registry-login-missing', place, {
     message: `The push was refused as unauthenticated (${said}), and ${why}: the client had no credentials for ${place.registry} to send.`,
     ...(file ? { file } : {}),
@@ -590,18 +615,73 @@ function imageFor(r: PrintedRefusal, images: string[], place: Place): string {
   return match ?? images[0] ?? `${place.registry}/OWNER/IMAGE`
 }
 
-function clientFindings(refusals: RefusalSeen[], planned: Finding[], place: Place): Finding[] {
-  const out: Finding[] = []
+/**
+ * The planned findings with what stopped the push before the registry: a new error, or the
+ * planned finding of the same id raised to an error (the plan warns about a docker.io image it
+ * will not check; here that image is the push that failed).
+ */
+function withClientFindings(
+  refusals: RefusalSeen[],
+  planned: Finding[],
+  place: Place,
+  facts: CauseFacts,
+): Finding[] {
+  const out = [...planned]
   for (const r of refusals) {
-    const [id] = rankCauses(r.refusal, {})
-    if (!id || planned.some((f) => f.id === id) || out.some((f) => f.id === id)) continue
-    out.push(
-      makeFinding(id, place, {
-        message: `The client refused the image name before sending anything ("${r.refusal.message}")${id === 'image-name-invalid' ? ': a part of the name is empty, starts or ends with a separator, or holds a character no image name may hold' : ': image names must be lower-case'}.`,
+    const [id] = rankCauses(r.refusal, facts)
+    if (!id) continue
+    const message = clientMessage(r.refusal, id, place)
+    const i = out.findIndex((f) => f.id === id)
+    if (i >= 0) {
+      if (out[i]!.severity !== 'error') out[i] = { ...out[i]!, severity: 'error', message }
+      continue
+    }
+    const at = r.refusal.at
+    // The log's login takes its secret through `password:` (or `username:`), not the action's
+    // fallback-token input the catalogue's fix names.
+    const fix =
+      r.refusal.reason === 'no-credential' && id === 'fallback-token-missing'
+        ? [
+            `Check that the secret the login step's \`password:\` (and \`username:\`) reads exists under exactly that name at ${repoSecretsUrl(place)} (an organisation secret must be shared with this repository, a reusable workflow must be passed it with \`secrets:\`)`,
+          ]
+        : []
+    out.push({
+      ...makeFinding(id, place, {
+        message,
+        ...(fix.length > 0 ? { fix } : {}),
+        ...(at ? { file: at.file } : {}),
+        ...(at?.line ? { line: at.line } : {}),
+        ...(at?.column ? { column: at.column } : {}),
+        ...(at?.callee ? { details: { callee: at.callee } } : {}),
       }),
-    )
+      // Whatever the catalogue's default, this is what stopped the push.
+      severity: 'error',
+    })
   }
   return out
+}
+
+/** What stopped the push before the registry could answer, in the words of the log. */
+function clientMessage(r: PrintedRefusal, id: FindingId, place: Place): string {
+  const said = `"${r.message ?? r.fragment}"`
+  switch (r.reason) {
+    case 'no-credential':
+      return `The login to ${place.registry} stopped before sending anything (${said}): the username or password it was given is empty. ${
+        id === 'fork-pull-request'
+          ? 'A pull request from a fork gets no secrets, so a login from a secret has nothing to send.'
+          : id === 'dependabot-run'
+            ? 'A Dependabot run gets only Dependabot secrets, so an Actions secret is empty there.'
+            : 'The secret does not exist under that name, is not passed to this workflow, or is withheld from this run (fork pull requests get no secrets; Dependabot runs only Dependabot secrets).'
+      }`
+    case 'workflow-permission':
+      return `GitHub refused to start the run (${said}): a called workflow can only lower the permissions its calling job grants, so the calling job${r.at ? ` in ${r.at.file}${r.at.line ? ` (line ${r.at.line})` : ''}` : ''} must grant packages: write itself.`
+    case 'unknown-host':
+      return `The push went to ${r.host}, which is not a registry (${said}): the image name has a typo for ${place.registry}.`
+    case 'other-registry':
+      return `The refused request went to Docker Hub (${r.reference ?? r.host}), not ${place.registry} (${said}): an image name without a registry host is pushed to Docker Hub. If the image is meant for Docker Hub, its Docker Hub login failed, which is outside what ghcr-preflight checks.`
+    default:
+      return `The client refused the image name before sending anything (${said})${id === 'image-name-invalid' ? ': a part of the name is empty, starts or ends with a separator, or holds a character no image name may hold' : ': image names must be lower-case'}.`
+  }
 }
 
 // ---- the report ----------------------------------------------------------------------------
@@ -821,7 +901,16 @@ function describeFacts(input: DiagnoseInput): string[] {
   if (log.appTokenStep)
     out.push(`GitHub App token: ${log.appTokenStep.value}${at(log.appTokenStep.line)}`)
   for (const r of log.refusals) {
-    const what = r.refusal.source === 'client' ? 'refused by the client' : 'refused by the registry'
+    const what =
+      r.refusal.reason === 'workflow-permission'
+        ? 'refused by GitHub Actions'
+        : r.refusal.reason === 'other-registry'
+          ? 'refused by Docker Hub'
+          : r.refusal.unreachable
+            ? 'the registry could not be reached'
+            : r.refusal.source === 'client'
+              ? 'stopped before the registry'
+              : 'refused by the registry'
     out.push(`${what}${at(r.line)}: ${r.line.text.trim().slice(0, 200)}`)
   }
   return out

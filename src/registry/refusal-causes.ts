@@ -56,9 +56,23 @@ const CREDENTIAL_ONLY = new Set<FindingId>([
 export function causesOfRefusal(r: PrintedRefusal): FindingId[] {
   const m = r.message ?? ''
   if (r.source === 'client') {
-    return /lowercase/i.test(m) ? ['image-name-uppercase'] : ['image-name-invalid']
+    switch (r.reason) {
+      // The login step had no secret to send: a fork or Dependabot run withholds it, else the
+      // secret does not exist or is not passed to this workflow.
+      case 'no-credential':
+        return ['fallback-token-missing', 'fork-pull-request', 'dependabot-run']
+      case 'workflow-permission':
+        return ['reusable-workflow-permission-ceiling']
+      case 'unknown-host':
+      case 'other-registry':
+        return ['image-registry-mismatch']
+      default:
+        return /lowercase/i.test(m) ? ['image-name-uppercase'] : ['image-name-invalid']
+    }
   }
-  if ((r.status ?? 0) >= 500 || r.status === 429 || r.code === 'TOOMANYREQUESTS') {
+  // The client asked for a token without credentials: nothing logged it in to this registry.
+  if (r.anonymous) return ['registry-login-missing']
+  if ((r.status ?? 0) >= 500 || r.status === 429 || r.code === 'TOOMANYREQUESTS' || r.unreachable) {
     return ['probe-inconclusive']
   }
   if (/permission_denied:\s*installation not allowed/i.test(m)) return ['fallback-token-app-token']
@@ -94,7 +108,13 @@ export function causesOfRefusal(r: PrintedRefusal): FindingId[] {
     return ['image-owner-mismatch', 'fallback-token-app-token']
   }
   if (/owner not found/i.test(m)) return ['image-owner-mismatch']
-  if (/requested access to the resource is denied/i.test(m)) return ['image-registry-mismatch']
+  if (/requested access to the resource is denied/i.test(m)) {
+    // Docker Hub's words for a name it does not let you push; ghcr.io says the same to a client
+    // that asks without credentials (or for a package it cannot see).
+    return r.host && /^(?:ghcr\.io|containers\.)/i.test(r.host)
+      ? ['registry-login-missing', 'image-owner-mismatch', 'fallback-token-invalid']
+      : ['image-registry-mismatch', 'registry-login-missing']
+  }
   if (/\bname invalid\b|invalid repository name/i.test(m) || r.code === 'NAME_INVALID') {
     return ['image-name-invalid']
   }
@@ -119,6 +139,17 @@ export function causesOfRefusal(r: PrintedRefusal): FindingId[] {
   }
   if (r.step === 'read') {
     return ['package-not-linked', 'fallback-token-app-token', ...PERMISSION, 'image-owner-mismatch']
+  }
+  // containerd's "push access denied" is any registry's refusal: without a host on the line, the
+  // push may have gone to Docker Hub (a name without ghcr.io/).
+  if (/push access denied/i.test(m) && !r.host) {
+    return [
+      ...PERMISSION,
+      'package-not-linked',
+      'image-owner-mismatch',
+      'fork-pull-request',
+      'image-registry-mismatch',
+    ]
   }
   return [
     ...PERMISSION,

@@ -6,7 +6,8 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-const CLI = join(process.cwd(), 'dist', 'cli', 'index.js')
+// GHCR_PREFLIGHT_CLI: a CLI bundle built elsewhere, to test a change without rebuilding dist/.
+const CLI = process.env.GHCR_PREFLIGHT_CLI ?? join(process.cwd(), 'dist', 'cli', 'index.js')
 /** A scratch folder the CLI runs in (no git repository, no GITHUB_* variables). */
 export const scratch = mkdtempSync(join(tmpdir(), 'diagnose-cli-'))
 

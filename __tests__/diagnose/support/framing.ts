@@ -230,7 +230,10 @@ function login(log: Log, c: Evidence): void {
   ])
   log.add('Logging into ghcr.io...')
   if (c.step === 'login') {
-    const line = c.printed ?? `Error response from daemon: Get "https://ghcr.io/v2/": ${c.quote}`
+    // login-action's own input checks never reach the daemon: printed as they are.
+    const own = /required|not supplied|non TTY/i.test(c.quote) ? c.quote : undefined
+    const line =
+      c.printed ?? own ?? `Error response from daemon: Get "https://ghcr.io/v2/": ${c.quote}`
     log.add(`##[error]${line.replace(/^##\[error\]/, '')}`)
     return
   }
