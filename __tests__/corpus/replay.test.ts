@@ -174,7 +174,7 @@ describe('the real-failure corpus, replayed through the built bundle', () => {
     await rig?.stop()
   })
 
-  it('names the established cause in >= 95% of the cases, with no false pass', async () => {
+  it('names the established cause in >= 95% of the cases it can build (>= 85% of all), with no false pass', async () => {
     expect(cases.length).toBeGreaterThanOrEqual(50)
     const report = await replayCorpus({ rig, cases })
     const text = formatReport(report)
@@ -188,9 +188,10 @@ describe('the real-failure corpus, replayed through the built bundle', () => {
       falsePasses: 0,
       report: text,
     })
-    expect({ accuracyAtLeast95: report.accuracy >= 0.95, report: text }).toEqual({
-      accuracyAtLeast95: true,
+    expect({
+      accuracyAtLeast95: report.accuracy >= 0.95,
+      builtAtLeast85: report.builtShare >= 0.85,
       report: text,
-    })
+    }).toEqual({ accuracyAtLeast95: true, builtAtLeast85: true, report: text })
   }, 600_000)
 })

@@ -337,9 +337,20 @@ const rows: Row[] = [
     },
     result: 'fail',
     expect: [
-      ['fallback-token-missing', 'warning'],
+      ['fallback-token-missing', 'error'],
       ['package-not-linked', 'error'],
     ],
+  },
+  {
+    // The fallback was never needed: its absence is worth fixing, not a red annotation.
+    name: 'fallback-token-missing with a proven run token: a warning',
+    spec: {
+      workflow: { fallbackConfigured: true },
+      run: 'allowed',
+      fallback: { kind: 'empty' },
+    },
+    result: 'ready',
+    expect: [['fallback-token-missing', 'warning']],
   },
   {
     name: 'fallback-token-fine-grained is never probed as a candidate',

@@ -41,7 +41,10 @@ export interface ReplayReport {
   thin: number
   found: number
   falsePasses: number
+  /** found / built: the cases it can build. */
   accuracy: number
+  /** built / total. */
+  builtShare: number
 }
 export function loadCorpus(dir: string): CorpusCase[]
 export function registryAnswerOf(c: Pick<CorpusCase, 'quote' | 'status'>): {

@@ -66,6 +66,12 @@ const NEEDS = {
     f.credential === 'app' ? undefined : 'no credential: app fact',
   'registry-login-missing': (f) =>
     f.credential === 'none' ? undefined : 'no credential: none fact',
+  // Without it the run is a pull request from the same repository, whose token can write: the
+  // replay would judge another run than the thread's.
+  'fork-pull-request': (f) =>
+    f.fork === true
+      ? undefined
+      : 'no fork fact: the thread does not say the pull request came from a fork',
   // GitHub refuses such a run before any step: nothing of the calling job is in the facts.
   'reusable-workflow-permission-ceiling': () =>
     'the facts have no field for the calling job of a reusable workflow',
@@ -531,17 +537,20 @@ export async function replayCorpus(o) {
     thin: rows.length - built.length,
     found: found.length,
     falsePasses: built.filter((r) => r.falsePass).length,
-    // Over every case: one too thin to build counts as not found (the bar is on the corpus).
-    accuracy: rows.length ? found.length / rows.length : 0,
+    // Over the cases the replay can build: a thin case says nothing about the action (its cause
+    // is not in its facts, or GitHub refused the run before any step). How many are thin is
+    // bounded separately (builtShare), so the corpus cannot drift into cases nobody can judge.
+    accuracy: built.length ? found.length / built.length : 0,
+    builtShare: rows.length ? built.length / rows.length : 0,
   }
 }
 
 /** A plain-text report: totals, then every miss, false pass and thin case. */
 export function formatReport(r) {
-  const pct = (r.accuracy * 100).toFixed(1)
+  const pct = (/** @type {number} */ x) => `${(x * 100).toFixed(1)}%`
   const lines = [
-    `corpus replay: ${r.total} cases, ${r.built} built, ${r.thin} too thin to build`,
-    `established cause found: ${r.found}/${r.total} cases (${pct}%; ${r.found}/${r.built} of those built), false passes: ${r.falsePasses}`,
+    `corpus replay: ${r.total} cases, ${r.built} built (${pct(r.builtShare)}), ${r.thin} too thin to build`,
+    `established cause found: ${r.found}/${r.built} of the cases built (${pct(r.accuracy)}; ${r.found}/${r.total} of all cases), false passes: ${r.falsePasses}`,
   ]
   for (const row of r.rows) {
     if (row.thin !== undefined) lines.push(`  thin  ${row.file} [${row.cause}]: ${row.thin}`)

@@ -590,7 +590,11 @@ export const CATALOGUE: Record<FindingId, CatalogueEntry> = {
     docs: [DOC.packagePermissions, DOC.publishWithActions],
   },
   'fallback-token-missing': {
-    severity: 'warning',
+    // An error like every other fallback problem: a configured fallback is how the run meant to
+    // push when its token cannot (docker/login-action#6: the never-created secret was the cause).
+    // It is lowered when another credential is proven, and is a warning where secrets are
+    // withheld by design (fork pull requests, Dependabot: src/fallback/assess.ts).
+    severity: 'error',
     title: 'fallback token is empty',
     when: 'A fallback token was configured but its value is empty in this run.',
     why: 'The `fallback-token` input is empty in this run: the secret does not exist, is not passed to this workflow, or is withheld (fork pull requests get no secrets; Dependabot runs get only Dependabot secrets).',
