@@ -64,7 +64,8 @@ export async function analyseWorkflow(o: AnalyseWorkflowOptions): Promise<Workfl
   }
   const parsedInRepository = new Map<string, ParseResult>()
   const files = ctx.workspace ? workspaceFiles(ctx.workspace) : undefined
-  facts.findings.push(...ceilingWarnings(ctx, place, parsedInRepository, files))
+  // Parsed while git reads the running file at its commit (the loader below awaits it).
+  const ceilings = ceilingWarnings(ctx, place, parsedInRepository, files)
 
   const loaded = await loadWorkflowFile({
     ctx,
@@ -72,6 +73,13 @@ export async function analyseWorkflow(o: AnalyseWorkflowOptions): Promise<Workfl
     api: o.api,
     token: o.inputs.githubToken,
   })
+  // The ceilings describe the checkout's workflows: only worth saying when the checkout is the
+  // running commit (its copy of the running file is the commit's). Another ref or another
+  // repository checked out (pull_request_target heads, a deploy job's configuration repository)
+  // has workflows GitHub does not run here.
+  const checkoutIsRunning =
+    !('problem' in loaded) && (loaded.source === 'workspace' || loaded.source === 'input')
+  if (checkoutIsRunning) facts.findings.push(...ceilings)
   if ('problem' in loaded) {
     facts.findings.push(makeFinding('workflow-unreadable', place, { message: loaded.problem }))
     facts.checks.push({ name: 'workflow permissions', status: 'skip', detail: loaded.problem })
