@@ -90,9 +90,10 @@ export const MSG = {
   /** @param {'Create'|'Write'|'Read'} what */
   appInstallation: (what) =>
     `permission_denied: installation not allowed to ${what} organization package`,
-  // A repository's token pushing into a personal namespace of another account: no installation
-  // of that account exists for it (https://github.com/PwnKit-Labs/pwnkit/pull/184,
-  // https://github.com/openwrt/buildbot/pull/2, https://github.com/grafana/k6/pull/2111).
+  // A repository's token pushing into another account's namespace, personal or organisation: no
+  // installation of that account exists for it (https://github.com/PwnKit-Labs/pwnkit/pull/184,
+  // https://github.com/openwrt/buildbot/pull/2, https://github.com/grafana/k6/pull/2111,
+  // https://github.com/QMCPACK/qmcpack/issues/5805 (an organisation)).
   noInstallation: 'permission_denied: The requested installation does not exist.',
   // The token service refusing a revoked or expired PAT (strict, the default):
   // https://github.com/jikig-ai/soleur/issues/8036 (`docker login` prints "denied: denied").
@@ -424,9 +425,12 @@ export function authorize(world, caller, repoPath, need) {
       if (owner !== repoOwner) {
         // Another owner's namespace: only an explicit Actions-access grant lets the run in.
         if (need === 'read' ? role : canWrite(role)) return allow
-        // A personal namespace of another account has no installation for this token
-        // (https://github.com/PwnKit-Labs/pwnkit/pull/184, https://github.com/openwrt/buildbot/pull/2).
-        return isOrg ? installation() : denied(MSG.noInstallation)
+        // Another account's namespace has no installation for this token, a personal one
+        // (https://github.com/PwnKit-Labs/pwnkit/pull/184, https://github.com/openwrt/buildbot/pull/2)
+        // and an organisation's alike: a personal fork's run pushing into its upstream
+        // organisation got "permission_denied: The requested installation does not exist."
+        // (https://github.com/QMCPACK/qmcpack/issues/5805), not the installation-not-allowed words.
+        return denied(MSG.noInstallation)
       }
       if (org?.refuses_installations) return installation() // airbus/sen#173
       if (need === 'read') {
