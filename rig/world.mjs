@@ -134,6 +134,9 @@ export function makeTokenValue(kind) {
 const KINDS = ['actions', 'classic', 'fine-grained', 'app', 'oauth']
 const ROLES = ['read', 'write', 'admin']
 
+/** Enum values are read case-insensitively (`kind: Classic`, `packages: Write`). @param {unknown} v */
+const lower = (v) => (typeof v === 'string' ? v.trim().toLowerCase() : v)
+
 /** @param {unknown} v @param {string} where */
 function obj(v, where) {
   if (v === undefined || v === null) return {}
@@ -146,7 +149,8 @@ function obj(v, where) {
 function roles(m, where) {
   /** @type {Record<string, Role>} */
   const out = {}
-  for (const [k, v] of Object.entries(obj(m, where))) {
+  for (const [k, raw] of Object.entries(obj(m, where))) {
+    const v = lower(raw)
     if (!ROLES.includes(v)) throw new Error(`world: ${where}.${k} must be read, write or admin`)
     out[k.toLowerCase()] = v
   }
@@ -167,7 +171,8 @@ export function buildWorld(input) {
   const gh = obj(input.github, 'github')
   /** @type {World['owners']} */
   const owners = {}
-  for (const [k, v] of Object.entries(obj(gh.owners, 'github.owners'))) {
+  for (const [k, raw] of Object.entries(obj(gh.owners, 'github.owners'))) {
+    const v = lower(raw)
     if (v !== 'user' && v !== 'org')
       throw new Error(`world: github.owners.${k} must be user or org`)
     owners[k.toLowerCase()] = v
@@ -190,17 +195,18 @@ export function buildWorld(input) {
   const tokens = {}
   for (const [name, raw] of Object.entries(obj(gh.tokens, 'github.tokens'))) {
     const t = obj(raw, `github.tokens.${name}`)
-    if (!KINDS.includes(t.kind)) {
+    const kind = lower(t.kind)
+    if (!KINDS.includes(kind)) {
       throw new Error(`world: github.tokens.${name}.kind must be one of ${KINDS.join(', ')}`)
     }
-    const packages = t.packages ?? (t.kind === 'actions' ? 'read' : 'none')
+    const packages = lower(t.packages) ?? (kind === 'actions' ? 'read' : 'none')
     if (!['read', 'write', 'none'].includes(packages)) {
       throw new Error(`world: github.tokens.${name}.packages must be read, write or none`)
     }
     tokens[name] = {
       name,
-      kind: t.kind,
-      value: typeof t.value === 'string' ? t.value : makeTokenValue(t.kind),
+      kind,
+      value: typeof t.value === 'string' ? t.value : makeTokenValue(kind),
       packages,
       owner: String(t.owner ?? '').toLowerCase(),
       scopes: Array.isArray(t.scopes) ? t.scopes.map(String) : [],
@@ -217,7 +223,8 @@ export function buildWorld(input) {
       owner: String(p.owner),
       name: String(p.name),
       repository: p.repository ? String(p.repository) : null,
-      visibility: p.visibility === 'public' ? 'public' : 'private',
+      // internal behaves as private for everyone outside the enterprise (what the rig models).
+      visibility: lower(p.visibility) === 'public' ? 'public' : 'private',
       actions_access: roles(p.actions_access, `github.packages[${i}].actions_access`),
       users_access: roles(p.users_access, `github.packages[${i}].users_access`),
       inherit_access: typeof p.inherit_access === 'boolean' ? p.inherit_access : undefined,
@@ -241,7 +248,7 @@ export function buildWorld(input) {
     if (a.message !== undefined) answer.message = String(a.message)
     return answer
   })
-  const tokenEndpoint = gh.token_endpoint ?? 'strict'
+  const tokenEndpoint = lower(gh.token_endpoint) ?? 'strict'
   if (tokenEndpoint !== 'lenient' && tokenEndpoint !== 'strict') {
     throw new Error('world: github.token_endpoint must be lenient or strict')
   }

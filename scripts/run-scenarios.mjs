@@ -38,9 +38,143 @@ function substitute(value, tokens) {
   return value.replace(/\$([A-Za-z_][\w-]*)/g, (m, name) => (name in tokens ? tokens[name] : m))
 }
 
+/** Token names a `$name` in the inputs refers to. */
+function tokenRefs(value) {
+  return typeof value === 'string'
+    ? [...value.matchAll(/\$([A-Za-z_][\w-]*)/g)].map((m) => m[1])
+    : []
+}
+
+const isMap = (v) => v !== null && typeof v === 'object' && !Array.isArray(v)
+const kindOf = (v) => (v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v)
+const RESULTS = ['ready', 'fallback', 'skip', 'fail', 'unverified']
+const CREDENTIALS = ['github-token', 'fallback-token', 'none']
+const EXPECT_KEYS = new Set([
+  'result',
+  'credential',
+  'can-push',
+  'username',
+  'exit',
+  'findings',
+  'absent',
+  'api_never_sees',
+  'post',
+])
+
+/**
+ * What is wrong with a scenario file as contracts §7 (and scenarios/README.md) write it: plain
+ * sentences naming the field, so a stranger's file is fixed from the message, never from a stack
+ * trace. Also normalises forgiving forms (one finding instead of a list, `READY`). Returns
+ * { errors, notes }.
+ */
+function checkScenario(s) {
+  const errors = []
+  const notes = []
+  if (!isMap(s)) {
+    errors.push(`the file must be a YAML mapping (contracts §7), but it is ${kindOf(s)}`)
+    return { errors, notes }
+  }
+  if (typeof s.repository !== 'string' || !/^[^/\s]+\/[^/\s]+$/.test(s.repository.trim()))
+    errors.push(`repository must be owner/name, got ${JSON.stringify(s.repository ?? null)}`)
+  for (const key of [
+    'name',
+    'actor',
+    'triggering_actor',
+    'event_name',
+    'job',
+    'workflow_path',
+    'server_url',
+  ]) {
+    if (s[key] !== undefined && s[key] !== null && typeof s[key] !== 'string')
+      errors.push(`${key} must be text, got ${kindOf(s[key])}`)
+  }
+  if (s.event !== undefined && s.event !== null && !isMap(s.event))
+    errors.push(
+      `event must be a mapping (the payload written to GITHUB_EVENT_PATH), got ${kindOf(s.event)}`,
+    )
+  if (s.files !== undefined && s.files !== null) {
+    if (!isMap(s.files)) errors.push(`files must map paths to file text, got ${kindOf(s.files)}`)
+    else
+      for (const [path, text] of Object.entries(s.files))
+        if (typeof text !== 'string')
+          errors.push(`files.${path} must be the file's text, got ${kindOf(text)}`)
+  }
+  for (const key of ['inputs', 'env']) {
+    if (s[key] === undefined || s[key] === null) continue
+    if (!isMap(s[key])) {
+      errors.push(`${key} must be a mapping of names to values, got ${kindOf(s[key])}`)
+      continue
+    }
+    for (const [k, v] of Object.entries(s[key]))
+      if (isMap(v) || Array.isArray(v))
+        errors.push(`${key}.${k} must be a single value, got ${kindOf(v)}`)
+  }
+  if (s.github !== undefined && s.github !== null && !isMap(s.github))
+    errors.push(
+      `github must be a mapping (owners, orgs, tokens, packages), got ${kindOf(s.github)}`,
+    )
+  const tokens = isMap(s.github?.tokens) ? s.github.tokens : {}
+  if (isMap(s.inputs))
+    for (const [k, v] of Object.entries(s.inputs))
+      for (const ref of tokenRefs(v))
+        if (!(ref in tokens))
+          errors.push(`inputs.${k} refers to $${ref}, but github.tokens has no token called ${ref}`)
+  if (
+    s.pushes !== undefined &&
+    !(Array.isArray(s.pushes) && s.pushes.every((p) => typeof p === 'string'))
+  )
+    errors.push('pushes must be a list of image names')
+  if (s.expect === undefined || s.expect === null)
+    notes.push('no expect: only agreement and the leak audit are checked')
+  else if (!isMap(s.expect)) errors.push(`expect must be a mapping, got ${kindOf(s.expect)}`)
+  else {
+    const exp = s.expect
+    for (const key of Object.keys(exp))
+      if (!EXPECT_KEYS.has(key))
+        notes.push(`expect.${key} is not a field the runner checks; it is ignored`)
+    for (const [key, allowed] of [
+      ['result', RESULTS],
+      ['credential', CREDENTIALS],
+    ]) {
+      if (exp[key] === undefined || exp[key] === null) continue
+      const v = String(exp[key]).trim().toLowerCase()
+      if (!allowed.includes(v))
+        errors.push(
+          `expect.${key} must be one of ${allowed.join(', ')}, got ${JSON.stringify(exp[key])}`,
+        )
+      else exp[key] = v
+    }
+    if (exp.exit !== undefined && !Number.isInteger(exp.exit))
+      errors.push('expect.exit must be a whole number')
+    // One finding or one id instead of a list is read as a list of one.
+    if (isMap(exp.findings)) exp.findings = [exp.findings]
+    if (typeof exp.absent === 'string') exp.absent = [exp.absent]
+    if (exp.findings !== undefined && exp.findings !== null) {
+      if (!Array.isArray(exp.findings)) errors.push('expect.findings must be a list of { id, … }')
+      else
+        exp.findings.forEach((f, i) => {
+          if (!isMap(f) || typeof f.id !== 'string')
+            errors.push(`expect.findings[${i}] must be a mapping with an id`)
+        })
+    }
+    if (
+      exp.absent !== undefined &&
+      exp.absent !== null &&
+      !(Array.isArray(exp.absent) && exp.absent.every((a) => typeof a === 'string'))
+    )
+      errors.push('expect.absent must be a list of finding ids')
+  }
+  return { errors, notes }
+}
+
 function runTokenName(github) {
   for (const [name, t] of Object.entries(github?.tokens ?? {}))
-    if (t?.kind === 'actions') return name
+    if (
+      String(t?.kind ?? '')
+        .trim()
+        .toLowerCase() === 'actions'
+    )
+      return name
   return undefined
 }
 
@@ -176,6 +310,13 @@ async function main() {
         console.log(`FAIL ${name}: scenario file does not parse: ${e.message}`)
         continue
       }
+      const { errors, notes } = checkScenario(s)
+      for (const note of notes) console.log(`note ${name}: ${note}`)
+      if (errors.length > 0) {
+        failed++
+        console.log(`FAIL ${name}: the scenario is not valid\n  - ${errors.join('\n  - ')}`)
+        continue
+      }
       const started = performance.now()
       try {
         const { tokens } = await rig.setWorld({
@@ -246,7 +387,12 @@ async function main() {
         }
       } catch (e) {
         failed++
-        console.log(`FAIL ${name}: ${e.stack ?? e}`)
+        // The world's own checks (rig/world.mjs) say which field is wrong: the message is enough.
+        // Anything else is the runner's fault; its stack is shown with SCENARIO_VERBOSE only.
+        const message = e instanceof Error ? e.message : String(e)
+        console.log(`FAIL ${name}: ${message}`)
+        if (process.env.SCENARIO_VERBOSE && e instanceof Error && !message.startsWith('world:'))
+          console.log(e.stack)
       }
     }
   } finally {
