@@ -35,7 +35,9 @@ describe('checkEvent: fork pull requests', () => {
       'fork-pull-request',
     ],
     ['pull_request', pr({ repo: null }), 'fork-pull-request'], // deleted fork
-    ['pull_request', pr({}), 'fork-pull-request'],
+    ['pull_request', pr({}), undefined], // head without repo: a trimmed payload proves nothing
+    ['pull_request', pr(undefined), undefined], // no head at all (pull_request: { number })
+    ['pull_request', pr({ ref: 'x', repo: 'mallory/App' }), undefined], // repo not an object
     ['pull_request', pr({ repo: { fork: true } }), 'fork-pull-request'],
     ['pull_request', pr({ repo: { full_name: 'acme/app', fork: false } }), undefined], // same repo, other case
     ['pull_request', pr({ repo: { full_name: 'Acme/App', fork: true } }), undefined], // repo that is itself a fork

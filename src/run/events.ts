@@ -65,9 +65,14 @@ function forkHead(ctx: RunContext): string | null | undefined {
   if (!PULL_REQUEST_EVENTS.has(ctx.eventName)) return undefined
   const pr = obj(ctx.event.pull_request)
   if (!pr) return undefined // no payload: nothing proven either way
+  // GitHub always sends head.repo, as null when the fork was deleted. A payload without it (a
+  // hand-written or trimmed event) proves nothing either way, like a missing payload: the
+  // registry probe decides, and a fork's read-only token is refused there.
   const head = obj(pr.head)
-  const repo = obj(head?.repo)
-  if (!repo) return null
+  if (!head || !('repo' in head)) return undefined
+  if (head.repo === null) return null
+  const repo = obj(head.repo)
+  if (!repo) return undefined
   const fullName = typeof repo.full_name === 'string' ? repo.full_name : undefined
   if (fullName === undefined) return repo.fork === true ? null : undefined
   // A same-named head is this repository even when it is itself a fork of something else.
