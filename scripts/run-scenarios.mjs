@@ -167,6 +167,63 @@ function checkScenario(s) {
   return { errors, notes }
 }
 
+const WORKFLOW_FILE = /^\.github\/workflows\/[^/]+\.ya?ml$/
+
+/**
+ * What the runner would have set when the scenario leaves it out (contracts §7 makes these keys
+ * optional). GITHUB_WORKFLOW_REF names the running file and GITHUB_JOB its job: the one workflow
+ * file (or the one that runs ghcr-preflight), the one job (or the one with a ghcr-preflight
+ * step). GITHUB_EVENT_NAME follows the payload's own key (pull_request, release, …). Each guess is
+ * printed as a note; nothing is guessed when the file leaves it open.
+ */
+function runnerDefaults(s, notes) {
+  const files = isMap(s.files) ? s.files : {}
+  let workflowPath = s.workflow_path
+  if (!workflowPath) {
+    const all = Object.keys(files).filter((p) => WORKFLOW_FILE.test(p))
+    const ours = all.filter((p) => /ghcr-preflight/.test(files[p]))
+    const pick = all.length === 1 ? all : ours.length === 1 ? ours : []
+    if (pick.length === 1 && pick[0] !== '.github/workflows/build.yml')
+      notes.push(`no workflow_path: the running workflow is ${pick[0]}`)
+    workflowPath = pick[0] ?? '.github/workflows/build.yml'
+  }
+  let job = s.job
+  if (!job && typeof files[workflowPath] === 'string') {
+    let jobs = {}
+    try {
+      jobs = parse(files[workflowPath])?.jobs ?? {}
+    } catch {
+      jobs = {} // a file that does not parse is the action's to report
+    }
+    if (isMap(jobs)) {
+      const ids = Object.keys(jobs)
+      const ours = ids.filter((id) => /ghcr-preflight/.test(JSON.stringify(jobs[id] ?? '')))
+      const pick = ids.length === 1 ? ids : ours.length === 1 ? ours : []
+      if (pick.length === 1 && pick[0] !== 'build')
+        notes.push(`no job: the running job is ${pick[0]}`)
+      job = pick[0]
+    }
+  }
+  let eventName = s.event_name
+  if (!eventName && isMap(s.event)) {
+    const key = [
+      'review',
+      'pull_request',
+      'merge_group',
+      'release',
+      'workflow_run',
+      'schedule',
+      'inputs',
+    ].find((k) => k in s.event)
+    if (key) {
+      eventName =
+        key === 'inputs' ? 'workflow_dispatch' : key === 'review' ? 'pull_request_review' : key
+      notes.push(`no event_name: the payload is a ${eventName} event`)
+    }
+  }
+  return { workflowPath, job, eventName }
+}
+
 function runTokenName(github) {
   for (const [name, t] of Object.entries(github?.tokens ?? {}))
     if (
@@ -328,14 +385,16 @@ async function main() {
         for (const [k, v] of Object.entries(s.inputs ?? {})) inputs[k] = substitute(v, tokens)
         const runName = runTokenName(s.github)
         if (!('github-token' in inputs) && runName) inputs['github-token'] = tokens[runName]
-        const workflowPath = s.workflow_path ?? '.github/workflows/build.yml'
+        const defaults = []
+        const { workflowPath, job, eventName } = runnerDefaults(s, defaults)
+        for (const note of defaults) console.log(`note ${name}: ${note}`)
         const env = {
           ...runnerEnv({
             repository: s.repository,
             actor: s.actor,
             triggeringActor: s.triggering_actor,
-            eventName: s.event_name,
-            job: s.job,
+            eventName,
+            job,
             workflowPath,
             serverUrl: s.server_url,
             apiUrl: rig.apiUrl,
