@@ -33,9 +33,43 @@ function scenarioFiles(paths) {
 }
 
 /** "$name" in an input value means the value of the scenario's token called name. */
-function substitute(value, tokens) {
+function substitute(value, tokens, s) {
   if (typeof value !== 'string') return String(value)
-  return value.replace(/\$([A-Za-z_][\w-]*)/g, (m, name) => (name in tokens ? tokens[name] : m))
+  return evaluate(value, tokens, s).replace(/\$([A-Za-z_][\w-]*)/g, (m, name) =>
+    name in tokens ? tokens[name] : m,
+  )
+}
+
+/**
+ * An input copied from the workflow keeps its `${{ … }}`: evaluate the few expressions a run's
+ * inputs hold as the runner would. github.token / secrets.GITHUB_TOKEN is the run's token;
+ * secrets.NAME the token called NAME, and empty when there is none (an undefined secret is
+ * empty in a real run); github.repository, repository_owner, actor and event_name their values.
+ * Anything else is left as written.
+ */
+function evaluate(value, tokens, s) {
+  if (!s) return value
+  const run = runTokenName(s.github)
+  const owner = String(s.repository ?? '').split('/')[0]
+  return value.replace(/\$\{\{\s*([^}]*?)\s*\}\}/g, (m, expr) => {
+    const e = expr.trim()
+    if (/^(github\.token|secrets\.GITHUB_TOKEN)$/i.test(e)) return run ? tokens[run] : ''
+    const secret = /^secrets\.([A-Za-z_]\w*)$/.exec(e)
+    if (secret) {
+      const name =
+        secret[1] in tokens
+          ? secret[1]
+          : Object.keys(tokens).find((t) => t.toLowerCase() === secret[1].toLowerCase())
+      return name ? tokens[name] : ''
+    }
+    const ctx = {
+      'github.repository': s.repository,
+      'github.repository_owner': owner,
+      'github.actor': s.actor ?? owner,
+      'github.event_name': s.event_name,
+    }
+    return typeof ctx[e] === 'string' ? ctx[e] : m
+  })
 }
 
 /** Token names a `$name` in the inputs refers to. */
@@ -319,10 +353,10 @@ async function agreement(s, run, rig, tokens, images) {
     // run's own token.
     const runName = runTokenName(s.github)
     const runValue = s.inputs?.['github-token']
-      ? substitute(s.inputs['github-token'], tokens)
+      ? substitute(s.inputs['github-token'], tokens, s)
       : runName && tokens[runName]
     if (runValue) candidates.push(['github-token', s.actor ?? 'actor', runValue])
-    const fb = s.inputs?.['fallback-token'] ? substitute(s.inputs['fallback-token'], tokens) : ''
+    const fb = s.inputs?.['fallback-token'] ? substitute(s.inputs['fallback-token'], tokens, s) : ''
     if (fb) {
       const fbName = Object.keys(tokens).find((n) => tokens[n] === fb)
       candidates.push([
@@ -382,7 +416,7 @@ async function main() {
           files: s.files ?? {},
         })
         const inputs = {}
-        for (const [k, v] of Object.entries(s.inputs ?? {})) inputs[k] = substitute(v, tokens)
+        for (const [k, v] of Object.entries(s.inputs ?? {})) inputs[k] = substitute(v, tokens, s)
         const runName = runTokenName(s.github)
         if (!('github-token' in inputs) && runName) inputs['github-token'] = tokens[runName]
         const defaults = []
