@@ -12,7 +12,9 @@ import { parseRuns } from './github-runs.mjs'
  * @property {TokenKind} kind
  * @property {string} value
  * @property {'read'|'write'|'none'} packages   actions tokens: the job's packages grant
- * @property {string} owner                     login of the PAT/OAuth owner ('' for app/actions)
+ * @property {string} owner                     login of the PAT/OAuth owner, lower-cased for
+ *   comparisons ('' for app/actions)
+ * @property {string} login                     the same login as written (GET /user shows it so)
  * @property {string[]} scopes                  classic/OAuth scopes
  * @property {boolean} expired
  * @property {boolean} revoked
@@ -209,6 +211,7 @@ export function buildWorld(input) {
       value: typeof t.value === 'string' ? t.value : makeTokenValue(kind),
       packages,
       owner: String(t.owner ?? '').toLowerCase(),
+      login: String(t.owner ?? ''),
       scopes: Array.isArray(t.scopes) ? t.scopes.map(String) : [],
       expired: t.expired === true,
       revoked: t.revoked === true,
