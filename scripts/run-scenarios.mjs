@@ -258,6 +258,27 @@ function runnerDefaults(s, notes) {
   return { workflowPath, job, eventName }
 }
 
+/**
+ * The world's github section, plus the repository owner's kind when only the event payload says
+ * it (repository.owner.type, or an organization key): GitHub sent that payload, so the owner is
+ * what it says. A kind the world gives wins.
+ */
+function withPayloadOwner(s, notes) {
+  const github = isMap(s.github) ? s.github : {}
+  const owner = String(s.repository).split('/')[0]
+  const known = (m) =>
+    isMap(m) && Object.keys(m).some((k) => k.toLowerCase() === owner.toLowerCase())
+  if (known(github.owners) || known(github.orgs)) return github
+  const type = s.event?.repository?.owner?.type
+  const org = type === 'Organization' || (isMap(s.event?.organization) && type !== 'User')
+  if (type !== 'User' && !org) return github
+  notes.push(`the event payload makes ${owner} ${org ? 'an organisation' : 'a user'}`)
+  return {
+    ...github,
+    owners: { ...(isMap(github.owners) ? github.owners : {}), [owner]: org ? 'org' : 'user' },
+  }
+}
+
 function runTokenName(github) {
   for (const [name, t] of Object.entries(github?.tokens ?? {}))
     if (
@@ -410,16 +431,16 @@ async function main() {
       }
       const started = performance.now()
       try {
+        const defaults = []
         const { tokens } = await rig.setWorld({
           repository: s.repository,
-          github: s.github ?? {},
+          github: withPayloadOwner(s, defaults),
           files: s.files ?? {},
         })
         const inputs = {}
         for (const [k, v] of Object.entries(s.inputs ?? {})) inputs[k] = substitute(v, tokens, s)
         const runName = runTokenName(s.github)
         if (!('github-token' in inputs) && runName) inputs['github-token'] = tokens[runName]
-        const defaults = []
         const { workflowPath, job, eventName } = runnerDefaults(s, defaults)
         for (const note of defaults) console.log(`note ${name}: ${note}`)
         const env = {
