@@ -101,6 +101,31 @@ describe('checkEvent: Dependabot', () => {
     expect(r.findings.map((f) => f.id)).toEqual(['fork-pull-request', 'dependabot-run'])
   })
 
+  // GitHub restricts Dependabot's pull_request*, push, create and deployment* runs (and
+  // pull_request_target); a workflow_run or schedule run whose actor is Dependabot has the normal
+  // token, so calling it a Dependabot run would turn a real refusal into a skip.
+  it.each([
+    ['pull_request', 'dependabot-run'],
+    ['pull_request_review', 'dependabot-run'],
+    ['pull_request_target', 'dependabot-run'],
+    ['push', 'dependabot-run'],
+    ['create', 'dependabot-run'],
+    ['deployment_status', 'dependabot-run'],
+    ['', 'dependabot-run'], // unknown event: it may be one of them
+    ['workflow_run', undefined],
+    ['schedule', undefined],
+    ['workflow_dispatch', undefined],
+    ['release', undefined],
+    ['merge_group', undefined],
+  ])('Dependabot as actor on %j → %s', (eventName, want) => {
+    const r = checkEvent(
+      ctx({ actor: 'dependabot[bot]', triggeringActor: 'dependabot[bot]', eventName }),
+      place,
+    )
+    expect(r.untrusted).toBe(want)
+    expect(r.findings.map((f) => f.id)).toEqual(want ? [want] : [])
+  })
+
   it('is quiet for an ordinary run', () => {
     expect(checkEvent(ctx({}), place)).toEqual({ untrusted: undefined, findings: [] })
   })

@@ -17,6 +17,22 @@ const PULL_REQUEST_EVENTS = new Set([
 
 const DEPENDABOT = 'dependabot[bot]'
 
+/**
+ * Events whose runs GitHub restricts when Dependabot triggers them (read-only token, Dependabot
+ * secrets only): https://docs.github.com/en/code-security/dependabot/troubleshooting-dependabot/troubleshooting-dependabot-on-github-actions
+ * (research §3.5), plus pull_request_target, restricted when Dependabot created its base ref.
+ * A workflow_run, schedule, release or dispatch run whose actor is Dependabot gets the normal
+ * token: the workflow_run pattern exists for exactly that.
+ */
+const DEPENDABOT_EVENTS = new Set([
+  ...PULL_REQUEST_EVENTS,
+  'pull_request_target',
+  'push',
+  'create',
+  'deployment',
+  'deployment_status',
+])
+
 export function checkEvent(
   ctx: RunContext,
   place: Place,
@@ -40,7 +56,9 @@ export function checkEvent(
 
   const byActor = ctx.actor === DEPENDABOT
   const byTrigger = ctx.triggeringActor === DEPENDABOT
-  if (byActor || byTrigger) {
+  // An unknown event name (none given) keeps the restriction: it may be one of them.
+  const restricted = !ctx.eventName || DEPENDABOT_EVENTS.has(ctx.eventName)
+  if ((byActor || byTrigger) && restricted) {
     untrusted ??= 'dependabot-run'
     const who =
       byActor && byTrigger
