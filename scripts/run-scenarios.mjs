@@ -92,7 +92,6 @@ const EXPECT_KEYS = new Set([
   'findings',
   'absent',
   'api_never_sees',
-  'post',
 ])
 
 /**
