@@ -278,6 +278,50 @@ function withPayloadOwner(s, notes) {
   }
 }
 
+/**
+ * The run token's `packages` grant when the scenario leaves it out: what GitHub mints for the
+ * running job of the workflow file (its job block, else the workflow's, else the restricted
+ * default `read`; `{}` and a block without packages give `none`), capped at `read` for a fork's
+ * pull request (research §3.1, §3.5). The world's default
+ * `read` ignored the file, so a scenario granting packages: write there could never be ready.
+ */
+function withRunGrant(github, s, run, notes) {
+  const name = runTokenName(github)
+  const token = name ? github.tokens[name] : undefined
+  if (!isMap(token) || token.packages !== undefined) return github
+  let doc
+  try {
+    doc = parse(String((isMap(s.files) && s.files[run.workflowPath]) ?? ''))
+  } catch {
+    return github
+  }
+  if (!isMap(doc)) return github
+  const job = isMap(doc.jobs) && run.job ? doc.jobs[run.job] : undefined
+  const block = isMap(job) && 'permissions' in job ? job.permissions : doc.permissions
+  let grant =
+    block === undefined || block === null
+      ? 'read'
+      : block === 'write-all'
+        ? 'write'
+        : block === 'read-all'
+          ? 'read'
+          : isMap(block) && ['read', 'write', 'none'].includes(block.packages)
+            ? block.packages
+            : 'none'
+  const pr = s.event?.pull_request
+  const head = pr?.head?.repo?.full_name
+  const fork =
+    ['pull_request', 'pull_request_review', 'pull_request_review_comment'].includes(
+      run.eventName,
+    ) &&
+    typeof head === 'string' &&
+    head.toLowerCase() !== String(s.repository).toLowerCase()
+  // A Dependabot run may raise its token with permissions (§3.5): only a fork's stays read.
+  if (grant === 'write' && fork) grant = 'read'
+  notes.push(`github.tokens.${name}.packages not given: ${grant}, as GitHub grants it for this run`)
+  return { ...github, tokens: { ...github.tokens, [name]: { ...token, packages: grant } } }
+}
+
 function runTokenName(github) {
   for (const [name, t] of Object.entries(github?.tokens ?? {}))
     if (
@@ -431,16 +475,17 @@ async function main() {
       const started = performance.now()
       try {
         const defaults = []
+        const runner = runnerDefaults(s, defaults)
         const { tokens } = await rig.setWorld({
           repository: s.repository,
-          github: withPayloadOwner(s, defaults),
+          github: withRunGrant(withPayloadOwner(s, defaults), s, runner, defaults),
           files: s.files ?? {},
         })
         const inputs = {}
         for (const [k, v] of Object.entries(s.inputs ?? {})) inputs[k] = substitute(v, tokens, s)
         const runName = runTokenName(s.github)
         if (!('github-token' in inputs) && runName) inputs['github-token'] = tokens[runName]
-        const { workflowPath, job, eventName } = runnerDefaults(s, defaults)
+        const { workflowPath, job, eventName } = runner
         for (const note of defaults) console.log(`note ${name}: ${note}`)
         const env = {
           ...runnerEnv({
