@@ -299,7 +299,8 @@ export async function startGithubApiEmulator(deps) {
           ),
         }
       }
-      return { status: 200, body: privateUser(t.owner) }
+      // GitHub keeps a login's case (Tr3kkR), which is the username a login should send.
+      return { status: 200, body: privateUser(t.login || t.owner) }
     }
 
     // Org-wide gates for classic PATs / OAuth tokens (§5.4, §1.11).

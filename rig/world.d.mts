@@ -87,9 +87,14 @@ export type WorldToken = {
    */
   packages: 'read' | 'write' | 'none'
   /**
-   * login of the PAT/OAuth owner ('' for app/actions)
+   * login of the PAT/OAuth owner, lower-cased for
+   * comparisons ('' for app/actions)
    */
   owner: string
+  /**
+   * the same login as written (GET /user shows it so)
+   */
+  login: string
   /**
    * classic/OAuth scopes
    */

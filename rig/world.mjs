@@ -12,7 +12,9 @@ import { parseRuns } from './github-runs.mjs'
  * @property {TokenKind} kind
  * @property {string} value
  * @property {'read'|'write'|'none'} packages   actions tokens: the job's packages grant
- * @property {string} owner                     login of the PAT/OAuth owner ('' for app/actions)
+ * @property {string} owner                     login of the PAT/OAuth owner, lower-cased for
+ *   comparisons ('' for app/actions)
+ * @property {string} login                     the same login as written (GET /user shows it so)
  * @property {string[]} scopes                  classic/OAuth scopes
  * @property {boolean} expired
  * @property {boolean} revoked
@@ -90,9 +92,10 @@ export const MSG = {
   /** @param {'Create'|'Write'|'Read'} what */
   appInstallation: (what) =>
     `permission_denied: installation not allowed to ${what} organization package`,
-  // A repository's token pushing into a personal namespace of another account: no installation
-  // of that account exists for it (https://github.com/PwnKit-Labs/pwnkit/pull/184,
-  // https://github.com/openwrt/buildbot/pull/2, https://github.com/grafana/k6/pull/2111).
+  // A repository's token pushing into another account's namespace, personal or organisation: no
+  // installation of that account exists for it (https://github.com/PwnKit-Labs/pwnkit/pull/184,
+  // https://github.com/openwrt/buildbot/pull/2, https://github.com/grafana/k6/pull/2111,
+  // https://github.com/QMCPACK/qmcpack/issues/5805 (an organisation)).
   noInstallation: 'permission_denied: The requested installation does not exist.',
   // The token service refusing a revoked or expired PAT (strict, the default):
   // https://github.com/jikig-ai/soleur/issues/8036 (`docker login` prints "denied: denied").
@@ -133,6 +136,9 @@ export function makeTokenValue(kind) {
 const KINDS = ['actions', 'classic', 'fine-grained', 'app', 'oauth']
 const ROLES = ['read', 'write', 'admin']
 
+/** Enum values are read case-insensitively (`kind: Classic`, `packages: Write`). @param {unknown} v */
+const lower = (v) => (typeof v === 'string' ? v.trim().toLowerCase() : v)
+
 /** @param {unknown} v @param {string} where */
 function obj(v, where) {
   if (v === undefined || v === null) return {}
@@ -145,7 +151,8 @@ function obj(v, where) {
 function roles(m, where) {
   /** @type {Record<string, Role>} */
   const out = {}
-  for (const [k, v] of Object.entries(obj(m, where))) {
+  for (const [k, raw] of Object.entries(obj(m, where))) {
+    const v = lower(raw)
     if (!ROLES.includes(v)) throw new Error(`world: ${where}.${k} must be read, write or admin`)
     out[k.toLowerCase()] = v
   }
@@ -166,7 +173,8 @@ export function buildWorld(input) {
   const gh = obj(input.github, 'github')
   /** @type {World['owners']} */
   const owners = {}
-  for (const [k, v] of Object.entries(obj(gh.owners, 'github.owners'))) {
+  for (const [k, raw] of Object.entries(obj(gh.owners, 'github.owners'))) {
+    const v = lower(raw)
     if (v !== 'user' && v !== 'org')
       throw new Error(`world: github.owners.${k} must be user or org`)
     owners[k.toLowerCase()] = v
@@ -189,19 +197,21 @@ export function buildWorld(input) {
   const tokens = {}
   for (const [name, raw] of Object.entries(obj(gh.tokens, 'github.tokens'))) {
     const t = obj(raw, `github.tokens.${name}`)
-    if (!KINDS.includes(t.kind)) {
+    const kind = lower(t.kind)
+    if (!KINDS.includes(kind)) {
       throw new Error(`world: github.tokens.${name}.kind must be one of ${KINDS.join(', ')}`)
     }
-    const packages = t.packages ?? (t.kind === 'actions' ? 'read' : 'none')
+    const packages = lower(t.packages) ?? (kind === 'actions' ? 'read' : 'none')
     if (!['read', 'write', 'none'].includes(packages)) {
       throw new Error(`world: github.tokens.${name}.packages must be read, write or none`)
     }
     tokens[name] = {
       name,
-      kind: t.kind,
-      value: typeof t.value === 'string' ? t.value : makeTokenValue(t.kind),
+      kind,
+      value: typeof t.value === 'string' ? t.value : makeTokenValue(kind),
       packages,
       owner: String(t.owner ?? '').toLowerCase(),
+      login: String(t.owner ?? ''),
       scopes: Array.isArray(t.scopes) ? t.scopes.map(String) : [],
       expired: t.expired === true,
       revoked: t.revoked === true,
@@ -216,7 +226,8 @@ export function buildWorld(input) {
       owner: String(p.owner),
       name: String(p.name),
       repository: p.repository ? String(p.repository) : null,
-      visibility: p.visibility === 'public' ? 'public' : 'private',
+      // internal behaves as private for everyone outside the enterprise (what the rig models).
+      visibility: lower(p.visibility) === 'public' ? 'public' : 'private',
       actions_access: roles(p.actions_access, `github.packages[${i}].actions_access`),
       users_access: roles(p.users_access, `github.packages[${i}].users_access`),
       inherit_access: typeof p.inherit_access === 'boolean' ? p.inherit_access : undefined,
@@ -240,7 +251,7 @@ export function buildWorld(input) {
     if (a.message !== undefined) answer.message = String(a.message)
     return answer
   })
-  const tokenEndpoint = gh.token_endpoint ?? 'strict'
+  const tokenEndpoint = lower(gh.token_endpoint) ?? 'strict'
   if (tokenEndpoint !== 'lenient' && tokenEndpoint !== 'strict') {
     throw new Error('world: github.token_endpoint must be lenient or strict')
   }
@@ -424,9 +435,12 @@ export function authorize(world, caller, repoPath, need) {
       if (owner !== repoOwner) {
         // Another owner's namespace: only an explicit Actions-access grant lets the run in.
         if (need === 'read' ? role : canWrite(role)) return allow
-        // A personal namespace of another account has no installation for this token
-        // (https://github.com/PwnKit-Labs/pwnkit/pull/184, https://github.com/openwrt/buildbot/pull/2).
-        return isOrg ? installation() : denied(MSG.noInstallation)
+        // Another account's namespace has no installation for this token, a personal one
+        // (https://github.com/PwnKit-Labs/pwnkit/pull/184, https://github.com/openwrt/buildbot/pull/2)
+        // and an organisation's alike: a personal fork's run pushing into its upstream
+        // organisation got "permission_denied: The requested installation does not exist."
+        // (https://github.com/QMCPACK/qmcpack/issues/5805), not the installation-not-allowed words.
+        return denied(MSG.noInstallation)
       }
       if (org?.refuses_installations) return installation() // airbus/sen#173
       if (need === 'read') {

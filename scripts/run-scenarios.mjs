@@ -33,14 +33,303 @@ function scenarioFiles(paths) {
 }
 
 /** "$name" in an input value means the value of the scenario's token called name. */
-function substitute(value, tokens) {
+function substitute(value, tokens, s) {
   if (typeof value !== 'string') return String(value)
-  return value.replace(/\$([A-Za-z_][\w-]*)/g, (m, name) => (name in tokens ? tokens[name] : m))
+  return evaluate(value, tokens, s).replace(/\$([A-Za-z_][\w-]*)/g, (m, name) =>
+    name in tokens ? tokens[name] : m,
+  )
+}
+
+/**
+ * An input copied from the workflow keeps its `${{ … }}`: evaluate the few expressions a run's
+ * inputs hold as the runner would. github.token / secrets.GITHUB_TOKEN is the run's token;
+ * secrets.NAME the token called NAME, and empty when there is none (an undefined secret is
+ * empty in a real run); github.repository, repository_owner, actor and event_name their values.
+ * Anything else is left as written.
+ */
+function evaluate(value, tokens, s) {
+  if (!s) return value
+  const run = runTokenName(s.github)
+  const owner = String(s.repository ?? '').split('/')[0]
+  return value.replace(/\$\{\{\s*([^}]*?)\s*\}\}/g, (m, expr) => {
+    const e = expr.trim()
+    if (/^(github\.token|secrets\.GITHUB_TOKEN)$/i.test(e)) return run ? tokens[run] : ''
+    const secret = /^secrets\.([A-Za-z_]\w*)$/.exec(e)
+    if (secret) {
+      const name =
+        secret[1] in tokens
+          ? secret[1]
+          : Object.keys(tokens).find((t) => t.toLowerCase() === secret[1].toLowerCase())
+      return name ? tokens[name] : ''
+    }
+    const ctx = {
+      'github.repository': s.repository,
+      'github.repository_owner': owner,
+      'github.actor': s.actor ?? owner,
+      'github.event_name': s.event_name,
+    }
+    return typeof ctx[e] === 'string' ? ctx[e] : m
+  })
+}
+
+/** Token names a `$name` in the inputs refers to. */
+function tokenRefs(value) {
+  return typeof value === 'string'
+    ? [...value.matchAll(/\$([A-Za-z_][\w-]*)/g)].map((m) => m[1])
+    : []
+}
+
+const isMap = (v) => v !== null && typeof v === 'object' && !Array.isArray(v)
+const kindOf = (v) => (v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v)
+const RESULTS = ['ready', 'fallback', 'skip', 'fail', 'unverified']
+const CREDENTIALS = ['github-token', 'fallback-token', 'none']
+const EXPECT_KEYS = new Set([
+  'result',
+  'credential',
+  'can-push',
+  'username',
+  'exit',
+  'findings',
+  'absent',
+  'api_never_sees',
+])
+
+/**
+ * What is wrong with a scenario file as contracts §7 (and scenarios/README.md) write it: plain
+ * sentences naming the field, so a stranger's file is fixed from the message, never from a stack
+ * trace. Also normalises forgiving forms (one finding instead of a list, `READY`). Returns
+ * { errors, notes }.
+ */
+function checkScenario(s) {
+  const errors = []
+  const notes = []
+  if (!isMap(s)) {
+    errors.push(`the file must be a YAML mapping (contracts §7), but it is ${kindOf(s)}`)
+    return { errors, notes }
+  }
+  if (typeof s.repository !== 'string' || !/^[^/\s]+\/[^/\s]+$/.test(s.repository.trim()))
+    errors.push(`repository must be owner/name, got ${JSON.stringify(s.repository ?? null)}`)
+  for (const key of [
+    'name',
+    'actor',
+    'triggering_actor',
+    'event_name',
+    'job',
+    'workflow_path',
+    'server_url',
+  ]) {
+    if (s[key] !== undefined && s[key] !== null && typeof s[key] !== 'string')
+      errors.push(`${key} must be text, got ${kindOf(s[key])}`)
+  }
+  if (s.event !== undefined && s.event !== null && !isMap(s.event))
+    errors.push(
+      `event must be a mapping (the payload written to GITHUB_EVENT_PATH), got ${kindOf(s.event)}`,
+    )
+  if (s.files !== undefined && s.files !== null) {
+    if (!isMap(s.files)) errors.push(`files must map paths to file text, got ${kindOf(s.files)}`)
+    else
+      for (const [path, text] of Object.entries(s.files))
+        if (typeof text !== 'string')
+          errors.push(`files.${path} must be the file's text, got ${kindOf(text)}`)
+  }
+  for (const key of ['inputs', 'env']) {
+    if (s[key] === undefined || s[key] === null) continue
+    if (!isMap(s[key])) {
+      errors.push(`${key} must be a mapping of names to values, got ${kindOf(s[key])}`)
+      continue
+    }
+    for (const [k, v] of Object.entries(s[key]))
+      if (isMap(v) || Array.isArray(v))
+        errors.push(`${key}.${k} must be a single value, got ${kindOf(v)}`)
+  }
+  if (s.github !== undefined && s.github !== null && !isMap(s.github))
+    errors.push(
+      `github must be a mapping (owners, orgs, tokens, packages), got ${kindOf(s.github)}`,
+    )
+  const tokens = isMap(s.github?.tokens) ? s.github.tokens : {}
+  if (isMap(s.inputs))
+    for (const [k, v] of Object.entries(s.inputs))
+      for (const ref of tokenRefs(v))
+        if (!(ref in tokens))
+          errors.push(`inputs.${k} refers to $${ref}, but github.tokens has no token called ${ref}`)
+  if (
+    s.pushes !== undefined &&
+    !(Array.isArray(s.pushes) && s.pushes.every((p) => typeof p === 'string'))
+  )
+    errors.push('pushes must be a list of image names')
+  if (s.expect === undefined || s.expect === null)
+    notes.push('no expect: only agreement and the leak audit are checked')
+  else if (!isMap(s.expect)) errors.push(`expect must be a mapping, got ${kindOf(s.expect)}`)
+  else {
+    const exp = s.expect
+    for (const key of Object.keys(exp))
+      if (!EXPECT_KEYS.has(key))
+        notes.push(`expect.${key} is not a field the runner checks; it is ignored`)
+    for (const [key, allowed] of [
+      ['result', RESULTS],
+      ['credential', CREDENTIALS],
+    ]) {
+      if (exp[key] === undefined || exp[key] === null) continue
+      const v = String(exp[key]).trim().toLowerCase()
+      if (!allowed.includes(v))
+        errors.push(
+          `expect.${key} must be one of ${allowed.join(', ')}, got ${JSON.stringify(exp[key])}`,
+        )
+      else exp[key] = v
+    }
+    if (exp.exit !== undefined && !Number.isInteger(exp.exit))
+      errors.push('expect.exit must be a whole number')
+    // One finding or one id instead of a list is read as a list of one.
+    if (isMap(exp.findings)) exp.findings = [exp.findings]
+    if (typeof exp.absent === 'string') exp.absent = [exp.absent]
+    if (exp.findings !== undefined && exp.findings !== null) {
+      if (!Array.isArray(exp.findings)) errors.push('expect.findings must be a list of { id, … }')
+      else
+        exp.findings.forEach((f, i) => {
+          if (!isMap(f) || typeof f.id !== 'string')
+            errors.push(`expect.findings[${i}] must be a mapping with an id`)
+        })
+    }
+    if (
+      exp.absent !== undefined &&
+      exp.absent !== null &&
+      !(Array.isArray(exp.absent) && exp.absent.every((a) => typeof a === 'string'))
+    )
+      errors.push('expect.absent must be a list of finding ids')
+  }
+  return { errors, notes }
+}
+
+const WORKFLOW_FILE = /^\.github\/workflows\/[^/]+\.ya?ml$/
+
+/**
+ * What the runner would have set when the scenario leaves it out (contracts §7 makes these keys
+ * optional). GITHUB_WORKFLOW_REF names the running file and GITHUB_JOB its job: the one workflow
+ * file (or the one that runs ghcr-preflight), the one job (or the one with a ghcr-preflight
+ * step). GITHUB_EVENT_NAME follows the payload's own key (pull_request, release, …). Each guess is
+ * printed as a note; nothing is guessed when the file leaves it open.
+ */
+function runnerDefaults(s, notes) {
+  const files = isMap(s.files) ? s.files : {}
+  let workflowPath = s.workflow_path
+  if (!workflowPath) {
+    const all = Object.keys(files).filter((p) => WORKFLOW_FILE.test(p))
+    const ours = all.filter((p) => /ghcr-preflight/.test(files[p]))
+    const pick = all.length === 1 ? all : ours.length === 1 ? ours : []
+    if (pick.length === 1 && pick[0] !== '.github/workflows/build.yml')
+      notes.push(`no workflow_path: the running workflow is ${pick[0]}`)
+    workflowPath = pick[0] ?? '.github/workflows/build.yml'
+  }
+  let job = s.job
+  if (!job && typeof files[workflowPath] === 'string') {
+    let jobs = {}
+    try {
+      jobs = parse(files[workflowPath])?.jobs ?? {}
+    } catch {
+      jobs = {} // a file that does not parse is the action's to report
+    }
+    if (isMap(jobs)) {
+      const ids = Object.keys(jobs)
+      const ours = ids.filter((id) => /ghcr-preflight/.test(JSON.stringify(jobs[id] ?? '')))
+      const pick = ids.length === 1 ? ids : ours.length === 1 ? ours : []
+      if (pick.length === 1 && pick[0] !== 'build')
+        notes.push(`no job: the running job is ${pick[0]}`)
+      job = pick[0]
+    }
+  }
+  let eventName = s.event_name
+  if (!eventName && isMap(s.event)) {
+    const key = [
+      'review',
+      'pull_request',
+      'merge_group',
+      'release',
+      'workflow_run',
+      'schedule',
+      'inputs',
+    ].find((k) => k in s.event)
+    if (key) {
+      eventName =
+        key === 'inputs' ? 'workflow_dispatch' : key === 'review' ? 'pull_request_review' : key
+      notes.push(`no event_name: the payload is a ${eventName} event`)
+    }
+  }
+  return { workflowPath, job, eventName }
+}
+
+/**
+ * The world's github section, plus the repository owner's kind when only the event payload says
+ * it (repository.owner.type, or an organization key): GitHub sent that payload, so the owner is
+ * what it says. A kind the world gives wins.
+ */
+function withPayloadOwner(s, notes) {
+  const github = isMap(s.github) ? s.github : {}
+  const owner = String(s.repository).split('/')[0]
+  const known = (m) =>
+    isMap(m) && Object.keys(m).some((k) => k.toLowerCase() === owner.toLowerCase())
+  if (known(github.owners) || known(github.orgs)) return github
+  const type = s.event?.repository?.owner?.type
+  const org = type === 'Organization' || (isMap(s.event?.organization) && type !== 'User')
+  if (type !== 'User' && !org) return github
+  notes.push(`the event payload makes ${owner} ${org ? 'an organisation' : 'a user'}`)
+  return {
+    ...github,
+    owners: { ...(isMap(github.owners) ? github.owners : {}), [owner]: org ? 'org' : 'user' },
+  }
+}
+
+/**
+ * The run token's `packages` grant when the scenario leaves it out: what GitHub mints for the
+ * running job of the workflow file (its job block, else the workflow's, else the restricted
+ * default `read`; `{}` and a block without packages give `none`), capped at `read` for a fork's
+ * pull request (research §3.1, §3.5). The world's default
+ * `read` ignored the file, so a scenario granting packages: write there could never be ready.
+ */
+function withRunGrant(github, s, run, notes) {
+  const name = runTokenName(github)
+  const token = name ? github.tokens[name] : undefined
+  if (!isMap(token) || token.packages !== undefined) return github
+  let doc
+  try {
+    doc = parse(String((isMap(s.files) && s.files[run.workflowPath]) ?? ''))
+  } catch {
+    return github
+  }
+  if (!isMap(doc)) return github
+  const job = isMap(doc.jobs) && run.job ? doc.jobs[run.job] : undefined
+  const block = isMap(job) && 'permissions' in job ? job.permissions : doc.permissions
+  let grant =
+    block === undefined || block === null
+      ? 'read'
+      : block === 'write-all'
+        ? 'write'
+        : block === 'read-all'
+          ? 'read'
+          : isMap(block) && ['read', 'write', 'none'].includes(block.packages)
+            ? block.packages
+            : 'none'
+  const pr = s.event?.pull_request
+  const head = pr?.head?.repo?.full_name
+  const fork =
+    ['pull_request', 'pull_request_review', 'pull_request_review_comment'].includes(
+      run.eventName,
+    ) &&
+    typeof head === 'string' &&
+    head.toLowerCase() !== String(s.repository).toLowerCase()
+  // A Dependabot run may raise its token with permissions (§3.5): only a fork's stays read.
+  if (grant === 'write' && fork) grant = 'read'
+  notes.push(`github.tokens.${name}.packages not given: ${grant}, as GitHub grants it for this run`)
+  return { ...github, tokens: { ...github.tokens, [name]: { ...token, packages: grant } } }
 }
 
 function runTokenName(github) {
   for (const [name, t] of Object.entries(github?.tokens ?? {}))
-    if (t?.kind === 'actions') return name
+    if (
+      String(t?.kind ?? '')
+        .trim()
+        .toLowerCase() === 'actions'
+    )
+      return name
   return undefined
 }
 
@@ -128,10 +417,10 @@ async function agreement(s, run, rig, tokens, images) {
     // run's own token.
     const runName = runTokenName(s.github)
     const runValue = s.inputs?.['github-token']
-      ? substitute(s.inputs['github-token'], tokens)
+      ? substitute(s.inputs['github-token'], tokens, s)
       : runName && tokens[runName]
     if (runValue) candidates.push(['github-token', s.actor ?? 'actor', runValue])
-    const fb = s.inputs?.['fallback-token'] ? substitute(s.inputs['fallback-token'], tokens) : ''
+    const fb = s.inputs?.['fallback-token'] ? substitute(s.inputs['fallback-token'], tokens, s) : ''
     if (fb) {
       const fbName = Object.keys(tokens).find((n) => tokens[n] === fb)
       candidates.push([
@@ -176,25 +465,35 @@ async function main() {
         console.log(`FAIL ${name}: scenario file does not parse: ${e.message}`)
         continue
       }
+      const { errors, notes } = checkScenario(s)
+      for (const note of notes) console.log(`note ${name}: ${note}`)
+      if (errors.length > 0) {
+        failed++
+        console.log(`FAIL ${name}: the scenario is not valid\n  - ${errors.join('\n  - ')}`)
+        continue
+      }
       const started = performance.now()
       try {
+        const defaults = []
+        const runner = runnerDefaults(s, defaults)
         const { tokens } = await rig.setWorld({
           repository: s.repository,
-          github: s.github ?? {},
+          github: withRunGrant(withPayloadOwner(s, defaults), s, runner, defaults),
           files: s.files ?? {},
         })
         const inputs = {}
-        for (const [k, v] of Object.entries(s.inputs ?? {})) inputs[k] = substitute(v, tokens)
+        for (const [k, v] of Object.entries(s.inputs ?? {})) inputs[k] = substitute(v, tokens, s)
         const runName = runTokenName(s.github)
         if (!('github-token' in inputs) && runName) inputs['github-token'] = tokens[runName]
-        const workflowPath = s.workflow_path ?? '.github/workflows/build.yml'
+        const { workflowPath, job, eventName } = runner
+        for (const note of defaults) console.log(`note ${name}: ${note}`)
         const env = {
           ...runnerEnv({
             repository: s.repository,
             actor: s.actor,
             triggeringActor: s.triggering_actor,
-            eventName: s.event_name,
-            job: s.job,
+            eventName,
+            job,
             workflowPath,
             serverUrl: s.server_url,
             apiUrl: rig.apiUrl,
@@ -246,7 +545,12 @@ async function main() {
         }
       } catch (e) {
         failed++
-        console.log(`FAIL ${name}: ${e.stack ?? e}`)
+        // The world's own checks (rig/world.mjs) say which field is wrong: the message is enough.
+        // Anything else is the runner's fault; its stack is shown with SCENARIO_VERBOSE only.
+        const message = e instanceof Error ? e.message : String(e)
+        console.log(`FAIL ${name}: ${message}`)
+        if (process.env.SCENARIO_VERBOSE && e instanceof Error && !message.startsWith('world:'))
+          console.log(e.stack)
       }
     }
   } finally {

@@ -140,6 +140,22 @@ const cases: ApiCase[] = [
     body: { login: 'craigedmunds', type: 'User' },
   },
   {
+    // GitHub keeps a login's case; it is the username a login should send (Tr3kkR/Yuzu#1180).
+    name: 'user, classic PAT of a login with capitals → login as written',
+    token: 'mixed',
+    patch: (g) => {
+      ;(g.tokens as Record<string, unknown>).mixed = {
+        kind: 'classic',
+        owner: 'Tr3kkR',
+        scopes: ['write:packages'],
+      }
+    },
+    path: '/user',
+    template: '/user',
+    status: 200,
+    body: { login: 'Tr3kkR', type: 'User' },
+  },
+  {
     name: 'user, run token → not accessible by integration',
     token: 'github',
     path: '/user',

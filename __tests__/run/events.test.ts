@@ -35,7 +35,9 @@ describe('checkEvent: fork pull requests', () => {
       'fork-pull-request',
     ],
     ['pull_request', pr({ repo: null }), 'fork-pull-request'], // deleted fork
-    ['pull_request', pr({}), 'fork-pull-request'],
+    ['pull_request', pr({}), undefined], // head without repo: a trimmed payload proves nothing
+    ['pull_request', pr(undefined), undefined], // no head at all (pull_request: { number })
+    ['pull_request', pr({ ref: 'x', repo: 'mallory/App' }), undefined], // repo not an object
     ['pull_request', pr({ repo: { fork: true } }), 'fork-pull-request'],
     ['pull_request', pr({ repo: { full_name: 'acme/app', fork: false } }), undefined], // same repo, other case
     ['pull_request', pr({ repo: { full_name: 'Acme/App', fork: true } }), undefined], // repo that is itself a fork
@@ -97,6 +99,31 @@ describe('checkEvent: Dependabot', () => {
     )
     expect(r.untrusted).toBe('fork-pull-request')
     expect(r.findings.map((f) => f.id)).toEqual(['fork-pull-request', 'dependabot-run'])
+  })
+
+  // GitHub restricts Dependabot's pull_request*, push, create and deployment* runs (and
+  // pull_request_target); a workflow_run or schedule run whose actor is Dependabot has the normal
+  // token, so calling it a Dependabot run would turn a real refusal into a skip.
+  it.each([
+    ['pull_request', 'dependabot-run'],
+    ['pull_request_review', 'dependabot-run'],
+    ['pull_request_target', 'dependabot-run'],
+    ['push', 'dependabot-run'],
+    ['create', 'dependabot-run'],
+    ['deployment_status', 'dependabot-run'],
+    ['', 'dependabot-run'], // unknown event: it may be one of them
+    ['workflow_run', undefined],
+    ['schedule', undefined],
+    ['workflow_dispatch', undefined],
+    ['release', undefined],
+    ['merge_group', undefined],
+  ])('Dependabot as actor on %j → %s', (eventName, want) => {
+    const r = checkEvent(
+      ctx({ actor: 'dependabot[bot]', triggeringActor: 'dependabot[bot]', eventName }),
+      place,
+    )
+    expect(r.untrusted).toBe(want)
+    expect(r.findings.map((f) => f.id)).toEqual(want ? [want] : [])
   })
 
   it('is quiet for an ordinary run', () => {

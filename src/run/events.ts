@@ -17,6 +17,22 @@ const PULL_REQUEST_EVENTS = new Set([
 
 const DEPENDABOT = 'dependabot[bot]'
 
+/**
+ * Events whose runs GitHub restricts when Dependabot triggers them (read-only token, Dependabot
+ * secrets only): https://docs.github.com/en/code-security/dependabot/troubleshooting-dependabot/troubleshooting-dependabot-on-github-actions
+ * (research §3.5), plus pull_request_target, restricted when Dependabot created its base ref.
+ * A workflow_run, schedule, release or dispatch run whose actor is Dependabot gets the normal
+ * token: the workflow_run pattern exists for exactly that.
+ */
+const DEPENDABOT_EVENTS = new Set([
+  ...PULL_REQUEST_EVENTS,
+  'pull_request_target',
+  'push',
+  'create',
+  'deployment',
+  'deployment_status',
+])
+
 export function checkEvent(
   ctx: RunContext,
   place: Place,
@@ -40,7 +56,9 @@ export function checkEvent(
 
   const byActor = ctx.actor === DEPENDABOT
   const byTrigger = ctx.triggeringActor === DEPENDABOT
-  if (byActor || byTrigger) {
+  // An unknown event name (none given) keeps the restriction: it may be one of them.
+  const restricted = !ctx.eventName || DEPENDABOT_EVENTS.has(ctx.eventName)
+  if ((byActor || byTrigger) && restricted) {
     untrusted ??= 'dependabot-run'
     const who =
       byActor && byTrigger
@@ -65,9 +83,14 @@ function forkHead(ctx: RunContext): string | null | undefined {
   if (!PULL_REQUEST_EVENTS.has(ctx.eventName)) return undefined
   const pr = obj(ctx.event.pull_request)
   if (!pr) return undefined // no payload: nothing proven either way
+  // GitHub always sends head.repo, as null when the fork was deleted. A payload without it (a
+  // hand-written or trimmed event) proves nothing either way, like a missing payload: the
+  // registry probe decides, and a fork's read-only token is refused there.
   const head = obj(pr.head)
-  const repo = obj(head?.repo)
-  if (!repo) return null
+  if (!head || !('repo' in head)) return undefined
+  if (head.repo === null) return null
+  const repo = obj(head.repo)
+  if (!repo) return undefined
   const fullName = typeof repo.full_name === 'string' ? repo.full_name : undefined
   if (fullName === undefined) return repo.fork === true ? null : undefined
   // A same-named head is this repository even when it is itself a fork of something else.
