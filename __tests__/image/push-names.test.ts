@@ -77,6 +77,41 @@ describe('judgePushNames', () => {
     expect(r.findings[0]!.message).toContain('repository name must be lowercase')
   })
 
+  // games-on-whales/gow#250: lower-cased tags, but the registry cache ref built from the owner
+  // ("failed to configure registry cache exporter: invalid reference format: repository name
+  // (Skerga/gow/base) must be lowercase").
+  it('a registry cache ref of a pushing step with capitals in this run fails on its line', () => {
+    const r = judge(
+      workflow(`      - uses: docker/build-push-action@v6
+        with:
+          push: true
+          tags: ghcr.io/riveronvenus/moontv:edge
+          cache-from: type=registry,ref=ghcr.io/\${{ github.repository_owner }}/moontv:buildcache
+          cache-to: type=registry,ref=ghcr.io/\${{ github.repository_owner }}/moontv:buildcache,mode=max
+`),
+    )
+    expect(r.blocked).toBe(true)
+    expect(r.findings).toHaveLength(1)
+    expect(r.findings[0]).toMatchObject({ id: 'image-name-uppercase', line: 19 })
+    expect(r.findings[0]!.message).toContain('cache-to')
+    expect(r.findings[0]!.message).toContain('"ghcr.io/RiverOnVenus/moontv:buildcache"')
+  })
+
+  it('a cache ref does not stand in for tags that cannot be read', () => {
+    const parsed = parseWorkflow(
+      workflow(`      - uses: docker/build-push-action@v6
+        with:
+          push: true
+          tags: \${{ needs.prepare.outputs.tags }}
+          cache-to: type=registry,ref=ghcr.io/riveronvenus/moontv:buildcache
+`),
+      FILE,
+    )
+    if (!parsed.ok) throw new Error(parsed.message)
+    const facts = pushNameFacts(parsed.workflow, parsed.workflow.jobs[0]!, FILE, 'ghcr.io')
+    expect(facts.unnamedPush).toBe(true)
+  })
+
   it('the same tag is fine when the owner has no capitals in this run', () => {
     const r = judge(
       workflow(`      - uses: docker/build-push-action@v6

@@ -60,8 +60,13 @@ export function pushNameFacts(
     .some((e) => {
       const range = stepLines.find((s) => s.index === e.stepIndex)
       if (!range) return true
+      // A cache export's name is not the image's: tags that cannot be read stay unread.
       return !analysis.images.some(
-        (r) => r.via !== 'ghcr-preflight image' && r.line >= range.from && r.line < range.to,
+        (r) =>
+          r.via !== 'ghcr-preflight image' &&
+          !r.via.endsWith(' cache-to') &&
+          r.line >= range.from &&
+          r.line < range.to,
       )
     })
 

@@ -634,6 +634,15 @@ class JobScan {
         }
       }
     }
+    if (cachesHere && pushes) {
+      // The cache export is written beside the image: a name Docker refuses there fails the
+      // build as surely as in a tag (games-on-whales/gow#250: "failed to configure registry
+      // cache exporter: invalid reference format: repository name (Skerga/gow/base) must be
+      // lowercase", with lower-cased tags).
+      const c = w('cache-to')!
+      for (const ref of this.refs(c, registryRef(cacheTo), 0, env, src, `${action} cache-to`))
+        mine.push({ ...ref, stepIndex: step.index })
+    }
     this.out.images.push(...mine)
     const evidenceAt = src.place(push ?? step.uses!)
     const shown = !push
@@ -1569,7 +1578,8 @@ function msbuildProperty(ws: string[], name: string): string | undefined {
 
 /** The `ref=` of a registry cache exporter (`type=registry,ref=ghcr.io/x:cache,mode=max`). */
 function registryRef(spec: string): string {
-  return /(?:^|,)\s*ref=([^,\s"]+)/.exec(spec)?.[1] ?? ''
+  // An expression inside the ref keeps its spaces: `ref=ghcr.io/${{ github.repository_owner }}/x`.
+  return /(?:^|,)\s*ref=((?:\$\{\{[^}]*\}\}|[^,\s"])+)/.exec(spec)?.[1] ?? ''
 }
 
 function lastOf(p: string[]): string[] {
