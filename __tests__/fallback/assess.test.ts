@@ -283,6 +283,28 @@ const cases: Case[] = [
     },
   },
   {
+    // GitHub's docs: an organisation can set a maximum lifetime for classic PATs, and a token
+    // living longer is blocked; its exact message is not on record, only "lifetime" tells it apart.
+    name: "org's classic-PAT lifetime policy: a shorter-lived PAT, not a ban",
+    facts: {
+      org: {
+        kind: 'forbids-classic-pat',
+        status: 403,
+        message:
+          '`acme` forbids access via a personal access token (classic) whose lifetime is greater than 90 days.',
+      },
+    },
+    ids: ['org-forbids-classic-pat'],
+    candidate: false,
+    says: {
+      'org-forbids-classic-pat': [
+        'limits how long',
+        "within the organisation's maximum lifetime",
+        'https://github.com/settings/tokens/new?scopes=write:packages',
+      ],
+    },
+  },
+  {
     name: 'API unreachable: inconclusive, not denied',
     facts: {
       rateLimit: {

@@ -107,6 +107,16 @@ describe('classifyProbe', () => {
     }
   })
 
+  it("tells the organisation's classic-PAT lifetime policy from a ban", () => {
+    const lifetime =
+      'permission_denied: `acme` forbids access via a personal access token (classic) whose lifetime is greater than 90 days.'
+    const [limited] = classifyProbe(denied(403, 'DENIED', lifetime), ctx('fallback-token'))
+    expect(limited).toMatchObject({ id: 'org-forbids-classic-pat' })
+    expect(limited!.message).toContain("within the organisation's maximum lifetime")
+    const [banned] = classifyProbe(denied(403, 'DENIED', CLASSIC), ctx('fallback-token'))
+    expect(banned!.message).not.toContain('lifetime')
+  })
+
   it('says which step answered', () => {
     const [finding] = classifyProbe(
       {

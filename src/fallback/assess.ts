@@ -3,6 +3,7 @@
 // Research: ghcr-failure-modes.md §5 (PATs, scopes, expiry, SSO, org PAT policy), §1.2, §3.5.
 
 import { makeFinding } from '../findings/catalogue.js'
+import { newClassicPatUrl } from '../findings/links.js'
 import type { Finding, FindingFacts, FindingId, Place } from '../findings/types.js'
 import type { OrgResult, RateLimitResult, UserResult } from '../github/api.js'
 import type { TokenKind } from '../token/kind.js'
@@ -254,6 +255,23 @@ function readOrg(f: FallbackFacts, result: FallbackAssessment, add: Add): string
         `(GET /orgs/${f.owner} answered ${org.status} with X-GitHub-SSO: required); ghcr.io answers "unauthorized".`,
       // The catalogue turns ssoUrl (or, without it, the tokens page) into the step.
       details: { org: f.owner, owner: f.owner, ownerType: 'org', ssoUrl: org.url },
+    })
+    return []
+  }
+  if (org.kind === 'forbids-classic-pat' && /lifetime/i.test(org.message)) {
+    // The organisation's maximum-lifetime policy, not a ban (docs: "tokens with non-compliant
+    // lifetimes are blocked from accessing your organization"): a shorter-lived classic PAT works.
+    // GitHub's exact words are not on record here, so only the word "lifetime" tells them apart.
+    result.candidate = false
+    add('org-forbids-classic-pat', {
+      message:
+        `The ${f.owner} organisation limits how long a personal access token (classic) may live, and ` +
+        `this token's lifetime is longer: GitHub refuses it there (GET /orgs/${f.owner}: "${org.message}").`,
+      fix: [
+        `Create a new classic PAT with \`write:packages\` whose expiration is within the organisation's maximum lifetime (${newClassicPatUrl(f.place)}), and store it as the secret the workflow passes as \`fallback-token\``,
+        "Or push with the run's own GITHUB_TOKEN, which no PAT policy affects: give the job `permissions: { packages: write }` and remove `fallback-token`",
+      ],
+      details: { org: f.owner, owner: f.owner, ownerType: 'org', policy: 'lifetime' },
     })
     return []
   }

@@ -116,6 +116,14 @@ const RULES: Rule[] = [
         : `${capitalise(who)} may not create a package in the namespace ${ctx.owner}: only that namespace's owner (or an organisation it belongs to) can create packages there.`,
   },
   {
+    // The organisation's maximum-lifetime policy for classic PATs, not a ban (its exact words are
+    // not on record: "lifetime" is what tells it apart): a shorter-lived classic PAT works.
+    match: /forbids access via a personal access token \(classic\).*lifetime/i,
+    id: () => 'org-forbids-classic-pat',
+    explain: (ctx, who) =>
+      `The organisation ${ctx.owner} limits how long a personal access token (classic) may live, and ${who} lives longer: create one whose expiration is within the organisation's maximum lifetime, or push with the run's own GITHUB_TOKEN.`,
+  },
+  {
     match: /forbids access via a personal access token \(classic\)/i,
     id: () => 'org-forbids-classic-pat',
     explain: (ctx) =>
