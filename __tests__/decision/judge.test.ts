@@ -493,6 +493,25 @@ const rows: Row[] = [
     expect: [['input-invalid', 'error']],
   },
   {
+    // The prefix settles it (GitHub Packages accepts no fine-grained PAT): not probed, a fail.
+    name: 'github-token-fine-grained: a fine-grained PAT given as github-token',
+    spec: { inputs: { githubToken: 'github_pat_' + 'F'.repeat(82) } },
+    result: 'fail',
+    credential: 'none',
+    expect: [['github-token-fine-grained', 'error']],
+  },
+  {
+    name: 'github-token-fine-grained beside a working classic PAT fallback: a warning',
+    spec: {
+      inputs: { ...withPat, githubToken: 'github_pat_' + 'F'.repeat(82) },
+      fallbackProbe: 'allowed',
+      fallback: classicPat(),
+    },
+    result: 'fallback',
+    credential: 'fallback-token',
+    expect: [['github-token-fine-grained', 'warning']],
+  },
+  {
     name: 'input-invalid: fallback-token is the run token itself',
     spec: {
       inputs: { fallbackToken: RUN_TOKEN },

@@ -589,6 +589,17 @@ export const CATALOGUE: Record<FindingId, CatalogueEntry> = {
     ],
     docs: [DOC.packagePermissions, DOC.publishWithActions],
   },
+  'github-token-fine-grained': {
+    severity: 'error',
+    title: 'github-token is a fine-grained PAT',
+    when: 'The `github-token` input is a fine-grained personal access token (`github_pat_…`), which GitHub Packages does not accept.',
+    why: 'The token passed as `github-token` is a fine-grained personal access token (`github_pat_…`). GitHub Packages accepts only the run\'s own GITHUB_TOKEN and personal access tokens (classic): ghcr.io refuses a fine-grained one whatever it was granted ("The token provided does not match expected scopes").',
+    fix: (place, d) => [
+      `Remove the \`github-token\` input (it defaults to \`\${{ github.token }}\`) and let the run's own token push: ${addPermissionsStep(place, d).replace(/^Under/, 'under')}`,
+      `Or create a classic PAT with \`write:packages\` (${newClassicPatUrl(place)}), store it as \`GHCR_TOKEN\` and pass it as \`fallback-token: \${{ secrets.GHCR_TOKEN }}\``,
+    ],
+    docs: [DOC.packagePermissions, DOC.pats],
+  },
   'fallback-token-missing': {
     // An error like every other fallback problem: a configured fallback is how the run meant to
     // push when its token cannot (docker/login-action#6: the never-created secret was the cause).

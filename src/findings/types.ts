@@ -30,6 +30,7 @@ export const FINDING_IDS = [
   'org-package-write-denied',
   'github-token-denied',
   'github-token-app-token',
+  'github-token-fine-grained',
   // fallback token
   'fallback-token-missing',
   'fallback-token-fine-grained',

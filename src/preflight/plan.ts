@@ -8,6 +8,7 @@ import { checkRegistryHost } from '../image/registry-host.js'
 import { normaliseImages } from '../image/inputs.js'
 import type { Inputs } from '../inputs.js'
 import { checkEvent } from '../run/events.js'
+import { classifyToken } from '../token/kind.js'
 import type { RunPlan } from './facts.js'
 
 export function planRun(inputs: Inputs, ctx: RunContext): RunPlan {
@@ -25,6 +26,9 @@ export function planRun(inputs: Inputs, ctx: RunContext): RunPlan {
   })
   const event = checkEvent(ctx, place)
   const fallbackGiven = inputs.fallbackToken !== ''
+  // GitHub Packages never accepts a fine-grained PAT: certain from its prefix, so it is not sent
+  // to the registry (as for the fallback); the run's verdict rests on the other credential.
+  const fineGrained = classifyToken(inputs.githubToken, '') === 'fine-grained'
   const blocked = imageBlocked || images.length === 0
 
   return {
@@ -35,6 +39,15 @@ export function planRun(inputs: Inputs, ctx: RunContext): RunPlan {
       ...imageFindings,
       ...event.findings,
       ...emptyRunToken(inputs, fallbackGiven, place),
+      ...(fineGrained
+        ? [
+            makeFinding('github-token-fine-grained', place, {
+              message:
+                'The github-token input is a fine-grained personal access token (github_pat_…): GitHub Packages accepts only the run\'s own GITHUB_TOKEN and personal access tokens (classic), so ghcr.io refuses it whatever it was granted ("The token provided does not match expected scopes"). It was not sent to the registry.',
+              ...(ctx.job ? { details: { job: ctx.job } } : {}),
+            }),
+          ]
+        : []),
     ],
     checks: [
       {
@@ -54,7 +67,7 @@ export function planRun(inputs: Inputs, ctx: RunContext): RunPlan {
     imageBlocked: blocked,
     ...(event.untrusted ? { untrusted: event.untrusted } : {}),
     registryOnOtherInstance: foreignRegistry,
-    runTokenUsable: !foreignRegistry && inputs.githubToken !== '',
+    runTokenUsable: !foreignRegistry && inputs.githubToken !== '' && !fineGrained,
     fallbackGiven,
     probeEnabled: inputs.probe && !blocked,
     actor: ctx.actor || 'github-actions[bot]',
