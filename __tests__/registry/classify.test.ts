@@ -107,6 +107,17 @@ describe('classifyProbe', () => {
     }
   })
 
+  it("a PAT refused write_package is sent to the package's access list, not Actions access", () => {
+    const outcome = denied(403, 'DENIED', 'permission_denied: write_package')
+    const [pat] = classifyProbe(outcome, ctx('fallback-token'))
+    expect(pat!.fix[0]).toContain('https://github.com/orgs/acme/packages/container/app/settings')
+    expect(pat!.fix[0]).toContain('"Manage access"')
+    expect(pat!.fix[0]).not.toContain('Manage Actions access')
+    // The run's token keeps the catalogue's steps: its access is the repository's.
+    const [run] = classifyProbe(outcome, ctx('github-token'))
+    expect(run!.fix[0]).toContain('Manage Actions access')
+  })
+
   it("tells the organisation's classic-PAT lifetime policy from a ban", () => {
     const lifetime =
       'permission_denied: `acme` forbids access via a personal access token (classic) whose lifetime is greater than 90 days.'

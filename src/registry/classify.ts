@@ -15,6 +15,7 @@
 //   installation for the token: another account's personal namespace (PwnKit-Labs/pwnkit#184).
 
 import { makeFinding } from '../findings/catalogue.js'
+import { packageSettingsUrl } from '../findings/links.js'
 import type { Finding, FindingId, Place } from '../findings/types.js'
 import type { CredentialSource, ProbeOutcome } from './types.js'
 
@@ -48,6 +49,8 @@ interface Rule {
   match: RegExp
   id: (ctx: ClassifyContext) => FindingId
   explain: (ctx: ClassifyContext, who: string) => string
+  /** Fix steps that replace the catalogue's, where they do not fit this credential. */
+  fix?: (ctx: ClassifyContext) => string[] | undefined
 }
 
 const RUN_TOKEN = "the run's GITHUB_TOKEN"
@@ -106,6 +109,14 @@ const RULES: Rule[] = [
       isRun(ctx)
         ? `This is the answer to a token that may write packages but not this one: the package ${ctx.owner}/${ctx.packageName} exists and ${ctx.runRepository} has no Write role under its "Manage Actions access" (it was first pushed by hand or from another repository, or is connected to another repository).`
         : `The package ${ctx.owner}/${ctx.packageName} exists and the account that owns ${who} has no write access to it.`,
+    // A PAT acts as its owner's account: the repository's Actions access does not apply to it.
+    fix: (ctx) =>
+      isRun(ctx)
+        ? undefined
+        : [
+            `Give the account that owns the fallback token the Write role on the package: ${packageSettingsUrl(ctx.place, ctx.ownerType === 'user' ? 'user' : 'org', ctx.owner, ctx.packageName)} → "Manage access" (an organisation owner or the package's admin can add it; an organisation member's own role does not give write to every package)`,
+            `Or push with the run's own GITHUB_TOKEN instead: give the job \`permissions: { packages: write }\` and ${ctx.runRepository} the Write role under the package's "Manage Actions access"`,
+          ],
   },
   {
     match: /permission_denied:\s*create_package/i,
@@ -236,6 +247,7 @@ export function classifyProbe(outcome: ProbeOutcome, ctx: ClassifyContext): Find
       makeFinding(rule.id(ctx), ctx.place, {
         ...base,
         message: `${refused} ${rule.explain(ctx, who)}`,
+        ...(rule.fix?.(ctx) ? { fix: rule.fix(ctx)! } : {}),
       }),
     ]
   }
