@@ -44,6 +44,8 @@ interface Case {
   /** Substrings the findings' text (message + fix) must contain, per id. */
   says?: Record<string, string[]>
   severity?: Record<string, string>
+  /** How many fix steps the finding has, per id (when its own steps replace the catalogue's). */
+  fixSteps?: Record<string, number>
   username?: string
   inconclusive?: boolean
 }
@@ -303,6 +305,8 @@ const cases: Case[] = [
         'https://github.com/settings/tokens/new?scopes=write:packages',
       ],
     },
+    // The ban's steps (drop the PAT, ask an owner to allow classic tokens) do not apply.
+    fixSteps: { 'org-forbids-classic-pat': 2 },
   },
   {
     name: 'API unreachable: inconclusive, not denied',
@@ -409,6 +413,9 @@ describe('assessFallback', () => {
     }
     for (const [id, severity] of Object.entries(c.severity ?? {})) {
       expect(got.findings.find((x) => x.id === id)!.severity).toBe(severity)
+    }
+    for (const [id, steps] of Object.entries(c.fixSteps ?? {})) {
+      expect(got.findings.find((x) => x.id === id)!.fix).toHaveLength(steps)
     }
   })
 

@@ -113,9 +113,21 @@ describe('classifyProbe', () => {
     expect(pat!.fix[0]).toContain('https://github.com/orgs/acme/packages/container/app/settings')
     expect(pat!.fix[0]).toContain('"Manage access"')
     expect(pat!.fix[0]).not.toContain('Manage Actions access')
+    expect(pat!.fix).toHaveLength(2)
     // The run's token keeps the catalogue's steps: its access is the repository's.
     const [run] = classifyProbe(outcome, ctx('github-token'))
     expect(run!.fix[0]).toContain('Manage Actions access')
+  })
+
+  it("a PAT refused create_package in an organisation is sent to the organisation's package creation setting", () => {
+    const outcome = denied(403, 'DENIED', 'permission_denied: create_package')
+    const [org] = classifyProbe(outcome, ctx('fallback-token'))
+    expect(org).toMatchObject({ id: 'fallback-token-owner-mismatch' })
+    expect(org!.fix[0]).toContain('https://github.com/organizations/acme/settings/packages')
+    expect(org!.fix.join(' ')).not.toContain('signed in as that account')
+    // In a personal namespace the catalogue's steps stand: a PAT of the namespace's owner.
+    const [user] = classifyProbe(outcome, { ...ctx('fallback-token'), ownerType: 'user' })
+    expect(user!.fix[0]).toContain('signed in as that account')
   })
 
   it("tells the organisation's classic-PAT lifetime policy from a ban", () => {

@@ -271,6 +271,7 @@ function readOrg(f: FallbackFacts, result: FallbackAssessment, add: Add): string
         `Create a new classic PAT with \`write:packages\` whose expiration is within the organisation's maximum lifetime (${newClassicPatUrl(f.place)}), and store it as the secret the workflow passes as \`fallback-token\``,
         "Or push with the run's own GITHUB_TOKEN, which no PAT policy affects: give the job `permissions: { packages: write }` and remove `fallback-token`",
       ],
+      fixReplaces: true,
       details: { org: f.owner, owner: f.owner, ownerType: 'org', policy: 'lifetime' },
     })
     return []

@@ -761,7 +761,10 @@ export function makeFinding(id: FindingId, place: Place, facts: FindingFacts = {
     severity: facts.severity ?? entry?.severity ?? 'error',
     title: entry?.title ?? id,
     message: facts.message ?? entry?.why ?? id,
-    fix: [...(facts.fix ?? []), ...(entry ? entry.fix(place, details) : [])],
+    fix:
+      facts.fixReplaces && facts.fix
+        ? facts.fix
+        : [...(facts.fix ?? []), ...(entry ? entry.fix(place, details) : [])],
   }
   if (facts.file !== undefined) finding.file = facts.file
   if (facts.line !== undefined) finding.line = facts.line

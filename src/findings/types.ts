@@ -128,6 +128,8 @@ export interface FindingFacts {
   message?: string
   /** Extra fix steps placed before the catalogue's generic ones. */
   fix?: string[]
+  /** `fix` replaces the catalogue's steps instead (they do not fit this case). */
+  fixReplaces?: boolean
   severity?: Severity
   file?: string
   line?: number

@@ -15,7 +15,7 @@
 //   installation for the token: another account's personal namespace (PwnKit-Labs/pwnkit#184).
 
 import { makeFinding } from '../findings/catalogue.js'
-import { packageSettingsUrl } from '../findings/links.js'
+import { orgPackageSettingsUrl, packageSettingsUrl } from '../findings/links.js'
 import type { Finding, FindingId, Place } from '../findings/types.js'
 import type { CredentialSource, ProbeOutcome } from './types.js'
 
@@ -125,6 +125,15 @@ const RULES: Rule[] = [
       ctx.ownerType === 'org'
         ? `${capitalise(who)} may not create a package in the organisation ${ctx.owner}: its owner must be a member the organisation lets create packages (organisation settings → Packages → Package creation).`
         : `${capitalise(who)} may not create a package in the namespace ${ctx.owner}: only that namespace's owner (or an organisation it belongs to) can create packages there.`,
+    // The catalogue's steps are for a personal namespace (a PAT of its owner); in an
+    // organisation the way out is the organisation's package creation setting.
+    fix: (ctx) =>
+      !isRun(ctx) && ctx.ownerType === 'org'
+        ? [
+            `An organisation owner can let members create packages at ${orgPackageSettingsUrl(ctx.place, ctx.owner)} ("Package creation"), or create ${ctx.owner}/${ctx.packageName} once and give the fallback token's owner the Write role in its settings`,
+            `Or push with the run's own GITHUB_TOKEN, which can create packages in its repository's organisation: give the job \`permissions: { packages: write }\``,
+          ]
+        : undefined,
   },
   {
     // The organisation's maximum-lifetime policy for classic PATs, not a ban (its exact words are
@@ -247,7 +256,7 @@ export function classifyProbe(outcome: ProbeOutcome, ctx: ClassifyContext): Find
       makeFinding(rule.id(ctx), ctx.place, {
         ...base,
         message: `${refused} ${rule.explain(ctx, who)}`,
-        ...(rule.fix?.(ctx) ? { fix: rule.fix(ctx)! } : {}),
+        ...(rule.fix?.(ctx) ? { fix: rule.fix(ctx)!, fixReplaces: true } : {}),
       }),
     ]
   }
