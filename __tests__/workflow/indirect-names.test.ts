@@ -4,6 +4,7 @@
 // Each family comes from a real workflow of the corpus (cases 104, 110, 117, 118, 120, 121, 122).
 
 import { describe, expect, it } from '@jest/globals'
+import { lintFiles } from '../../src/workflow/lint-files.js'
 import { findPushes } from '../../src/workflow/pushers.js'
 import { commandWords, shellCommands } from '../../src/workflow/shell.js'
 import { parsed } from './helpers.js'
@@ -32,6 +33,51 @@ describe('a command run by xargs, assignments after local/readonly', () => {
     ['xargs -r -n 1', ['xargs', '-r', '-n', '1', 'docker', 'buildx', 'imagetools', 'create']],
   ])('%s', (_name, ws) => {
     expect(commandWords(ws).words.slice(0, 4)).toEqual(['docker', 'buildx', 'imagetools', 'create'])
+  })
+
+  it.each([
+    ['-I {}', ['xargs', '-I', '{}', 'cosign', 'sign', '--yes', '{}@${DIGEST}']],
+    ['-I{}', ['xargs', '-I{}', 'cosign', 'sign', '--yes', '{}@${DIGEST}']],
+    ['-i', ['xargs', '-i', 'cosign', 'sign', '--yes', '{}@${DIGEST}']],
+    ['--replace=IMG', ['xargs', '--replace=IMG', 'cosign', 'sign', '--yes', 'IMG@${DIGEST}']],
+  ])('xargs %s: the replace string is a value the file does not show', (_name, ws) => {
+    expect(commandWords(ws).words).toEqual(['cosign', 'sign', '--yes', '${XARGS_ITEM}@${DIGEST}'])
+  })
+
+  // GitHub's own docker-publish.yml starter signs every tag this way; "{}" is not an image.
+  it("the starter workflow's `xargs -I {} cosign sign {}@${DIGEST}` gives no image finding", () => {
+    const text = `on: push
+env:
+  REGISTRY: ghcr.io
+  IMAGE_NAME: \${{ github.repository }}
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    permissions: { contents: read, packages: write, id-token: write }
+    steps:
+      - uses: docker/login-action@v3
+        with:
+          registry: \${{ env.REGISTRY }}
+          username: \${{ github.actor }}
+          password: \${{ secrets.GITHUB_TOKEN }}
+      - id: meta
+        uses: docker/metadata-action@v5
+        with:
+          images: \${{ env.REGISTRY }}/\${{ env.IMAGE_NAME }}
+      - id: build-and-push
+        uses: docker/build-push-action@v6
+        with:
+          push: true
+          tags: \${{ steps.meta.outputs.tags }}
+      - env:
+          TAGS: \${{ steps.meta.outputs.tags }}
+          DIGEST: \${{ steps.build-and-push.outputs.digest }}
+        run: echo "\${TAGS}" | xargs -I {} cosign sign --yes {}@\${DIGEST}
+`
+    const findings = lintFiles([{ path: '.github/workflows/docker-publish.yml', text }], {
+      place: { serverUrl: 'https://github.com', repository: 'acme/app', registry: 'ghcr.io' },
+    })
+    expect(findings.map((f) => `${f.id}: ${f.message}`)).toEqual([])
   })
 
   it('reads `local x=…` and `readonly y=…` as assignments', () => {

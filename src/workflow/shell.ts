@@ -169,9 +169,22 @@ export function commandWords(all: string[]): { assignments: Map<string, string>;
   // `… | xargs -I{} docker buildx imagetools create …`: xargs runs the command after its options.
   if (rest[0] === 'xargs' && rest.length > 1) {
     rest.shift()
+    let replace: string | undefined
     while (rest.length > 1 && /^-/.test(rest[0]!)) {
-      const valued = /^(-[InLPdEsa]|--(max-args|max-lines|max-procs|delimiter|arg-file|replace))$/
-      rest.splice(0, valued.test(rest[0]!) ? 2 : 1)
+      const w: string = rest[0]!
+      if (w === '-I') replace = rest[1]
+      else if (/^-I./.test(w)) replace = w.slice(2)
+      else if (w === '-i' || w === '--replace') replace = '{}'
+      else if (/^-i./.test(w)) replace = w.slice(2)
+      else if (w.startsWith('--replace=')) replace = w.slice('--replace='.length)
+      const valued = /^(-[InLPdEsa]|--(max-args|max-lines|max-procs|delimiter|arg-file))$/
+      rest.splice(0, valued.test(w) ? 2 : 1)
+    }
+    // The replace string stands for each line xargs reads (`xargs -I {} cosign sign {}@$DIGEST`
+    // in GitHub's own docker-publish.yml starter): a value the file does not show, like a
+    // variable, never the literal name "{}".
+    if (replace) {
+      for (let k = 0; k < rest.length; k++) rest[k] = rest[k]!.split(replace).join('${XARGS_ITEM}')
     }
   }
   // A backtick or a parenthesis left over from a substitution split elsewhere is not part of a name.
