@@ -3,7 +3,7 @@
 // Research: ghcr-failure-modes.md §5 (PATs, scopes, expiry, SSO, org PAT policy), §1.2, §3.5.
 
 import { makeFinding } from '../findings/catalogue.js'
-import { newClassicPatUrl } from '../findings/links.js'
+import { dependabotSecretsUrl, newClassicPatUrl } from '../findings/links.js'
 import type { Finding, FindingFacts, FindingId, Place } from '../findings/types.js'
 import type { OrgResult, RateLimitResult, UserResult } from '../github/api.js'
 import type { TokenKind } from '../token/kind.js'
@@ -321,10 +321,6 @@ function pickUsername(f: FallbackFacts, result: FallbackAssessment, login?: stri
     result.username = f.actor
     result.usernameSource = 'actor'
   }
-}
-
-function dependabotSecretsUrl(place: Place): string {
-  return `${place.serverUrl}/${place.repository}/settings/secrets/dependabot`
 }
 
 function missingFacts(f: FallbackFacts): FindingFacts {

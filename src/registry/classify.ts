@@ -252,11 +252,12 @@ export function classifyProbe(outcome: ProbeOutcome, ctx: ClassifyContext): Find
   const refused = `${ctx.place.registry} refused ${who} for ${ctx.image}: ${answer}.`
   const rule = RULES.find((r) => r.match.test(outcome.message ?? ''))
   if (rule) {
+    const fix = rule.fix?.(ctx)
     return [
       makeFinding(rule.id(ctx), ctx.place, {
         ...base,
         message: `${refused} ${rule.explain(ctx, who)}`,
-        ...(rule.fix?.(ctx) ? { fix: rule.fix(ctx)!, fixReplaces: true } : {}),
+        ...(fix ? { fix, fixReplaces: true } : {}),
       }),
     ]
   }

@@ -4,6 +4,7 @@
 
 import * as core from '../runner/core.js'
 import type { AnnotationProperties } from '../runner/core.js'
+import { sortFindings } from '../decision/severities.js'
 import type { Finding, Severity } from '../findings/types.js'
 
 export interface AnnotationSink {
@@ -36,42 +37,39 @@ export function emitAnnotations(
   sink: AnnotationSink = DEFAULT_SINK,
   verdict?: { on: string; text: string },
 ): number {
-  const sorted = ORDER.flatMap((s) => findings.filter((f) => f.severity === s))
-  let annotated = 0
+  const annotated = annotatedFindings(findings)
   let verdictSaid = false
-  for (const severity of ORDER) {
-    const group = sorted.filter((f) => f.severity === severity).slice(0, ANNOTATIONS_PER_SEVERITY)
-    for (const f of group) {
-      const withVerdict = !verdictSaid && verdict?.on === f.id
-      if (withVerdict) verdictSaid = true
-      sink[severity](
-        annotationMessage(f, withVerdict ? verdict.text : undefined),
-        annotationProperties(f),
-      )
-      annotated++
-    }
+  for (const f of annotated) {
+    const withVerdict = !verdictSaid && verdict?.on === f.id
+    if (withVerdict) verdictSaid = true
+    sink[f.severity](
+      annotationMessage(f, withVerdict ? verdict.text : undefined),
+      annotationProperties(f),
+    )
   }
 
   if (findings.length > 0) {
     sink.info(`ghcr-preflight found ${plural(findings.length, 'problem')}:`)
-    for (const f of sorted) sink.info(formatFinding(f))
+    for (const f of sortFindings(findings)) sink.info(formatFinding(f))
   }
-  const skipped = findings.length - annotated
+  const skipped = findings.length - annotated.length
   if (skipped > 0) {
     sink.info(
       `${plural(skipped, 'finding')} ${skipped === 1 ? 'was' : 'were'} not annotated (GitHub shows at most ${ANNOTATIONS_PER_SEVERITY} annotations per severity in a step); all are listed above and in the job summary`,
     )
   }
-  return annotated
+  return annotated.length
 }
 
 /** Whether emitAnnotations would annotate a finding with this id (the caps per severity). */
 export function isAnnotated(findings: Finding[], id: string): boolean {
-  return ORDER.some((severity) =>
-    findings
-      .filter((f) => f.severity === severity)
-      .slice(0, ANNOTATIONS_PER_SEVERITY)
-      .some((f) => f.id === id),
+  return annotatedFindings(findings).some((f) => f.id === id)
+}
+
+/** The findings GitHub will show as annotations, in order: the first 10 of each severity. */
+function annotatedFindings(findings: Finding[]): Finding[] {
+  return ORDER.flatMap((s) =>
+    findings.filter((f) => f.severity === s).slice(0, ANNOTATIONS_PER_SEVERITY),
   )
 }
 
