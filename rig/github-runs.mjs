@@ -7,6 +7,7 @@
 // it without its token; the storage server records whether credentials came along.
 import { createServer } from 'node:http'
 import { createHash, randomBytes } from 'node:crypto'
+import { listenOnOtherLoopback } from './other-host.mjs'
 
 /**
  * @typedef {object} WorldJob
@@ -143,20 +144,8 @@ export async function startLogStorage(record, logs) {
       credential: req.headers.authorization ? 'sent' : 'none',
     })
   })
-  const host = await new Promise((resolve) => {
-    server.once('error', () => server.listen(0, '::1', () => resolve('[::1]')))
-    server.listen(0, '127.0.0.2', () => resolve('127.0.0.2'))
-  })
-  const addr = server.address()
-  const port = typeof addr === 'object' && addr ? addr.port : 0
-  return {
-    url: `http://${host}:${port}`,
-    stop: () =>
-      new Promise((resolve) => {
-        server.close(() => resolve(undefined))
-        server.closeAllConnections()
-      }),
-  }
+  // Another host than the API's: a client that kept the Authorization header would be seen.
+  return listenOnOtherLoopback(server)
 }
 
 /**

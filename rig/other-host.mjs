@@ -32,7 +32,16 @@ export async function startOtherHost(record) {
       credential: req.headers.authorization ? 'sent' : 'none',
     })
   })
-  // Any 127/8 address is loopback on Linux; fall back to ::1 where 127.0.0.2 is not routable.
+  return listenOnOtherLoopback(server)
+}
+
+/**
+ * Listens on a loopback address other than 127.0.0.1, so that it is another host to a client:
+ * any 127/8 address is loopback on Linux; ::1 where 127.0.0.2 is not routable.
+ * @param {import('node:http').Server} server
+ * @returns {Promise<{ url: string, stop: () => Promise<void> }>}
+ */
+export async function listenOnOtherLoopback(server) {
   const host = await new Promise((resolve) => {
     server.once('error', () => server.listen(0, '::1', () => resolve('[::1]')))
     server.listen(0, '127.0.0.2', () => resolve('127.0.0.2'))

@@ -185,6 +185,12 @@ async function coldStart() {
   const floor = [buildFloor()]
   const commands = { bare, action, floor, inRepo: action }
   const runOf = (kind) => (kind === 'inRepo' ? inRepo : run)
+  /** One run of a command in its run directory, the files of the one before emptied. */
+  const runKind = (rt, kind) => {
+    const where = runOf(kind)
+    where.reset()
+    return timedRun(rt.exe, commands[kind], { env: where.env, cwd: where.cwd, timeoutMs: 20_000 })
+  }
   for (const [i, other] of against.entries()) commands[`against${i}`] = [other.action]
   const kinds = Object.keys(commands)
   try {
@@ -194,14 +200,8 @@ async function coldStart() {
       const checked = kinds.filter((k) => k !== 'bare' && k !== 'floor')
       let ok = true
       for (const which of checked) {
-        const where = runOf(which)
-        where.reset()
-        const check = await timedRun(rt.exe, commands[which], {
-          env: where.env,
-          cwd: where.cwd,
-          timeoutMs: 20_000,
-        })
-        const out = where.read().outputs
+        const check = await runKind(rt, which)
+        const out = runOf(which).read().outputs
         const ids = JSON.parse(out.findings ?? '[]').map((f) => f.id)
         if (
           check.code !== 0 ||
@@ -214,7 +214,7 @@ async function coldStart() {
           ok = false
         }
       }
-      const floorCheck = await timedRun(rt.exe, floor, { env: run.env, cwd: run.cwd })
+      const floorCheck = await runKind(rt, 'floor')
       if (floorCheck.code !== 0 || run.read().outputs.jobs !== '1') {
         broken.push(
           `(a) ${rt.name} floor: exit ${floorCheck.code}: ${floorCheck.stderr.slice(0, 300)}`,
@@ -229,13 +229,7 @@ async function coldStart() {
         const r0 = i % kinds.length
         const order = [...kinds.slice(r0), ...kinds.slice(0, r0)]
         for (const which of order) {
-          const where = runOf(which)
-          where.reset()
-          const r = await timedRun(rt.exe, commands[which], {
-            env: where.env,
-            cwd: where.cwd,
-            timeoutMs: 20_000,
-          })
+          const r = await runKind(rt, which)
           if (r.code !== 0) broken.push(`(a) ${rt.name} ${which} exited ${r.code}`)
           if (i >= 3) times[which].push(r.ms) // the first 3 rounds warm the page cache
         }
